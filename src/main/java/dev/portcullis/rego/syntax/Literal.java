@@ -1,0 +1,21 @@
+package dev.portcullis.rego.syntax;
+
+import dev.portcullis.rego.diag.Position;
+import java.util.List;
+
+/** One statement of a rule or comprehension body. */
+public sealed interface Literal {
+    Position pos();
+
+    /** An expression, optionally negated with {@code not}. */
+    record Expr(Position pos, boolean negated, Term term) implements Literal {}
+
+    /** {@code some x, y} — declares fresh local variables. */
+    record SomeDecl(Position pos, List<Term.Var> vars) implements Literal {}
+
+    /** {@code some v in coll} (key null) or {@code some k, v in coll}; k and v may be patterns. */
+    record SomeIn(Position pos, Term key, Term value, Term collection) implements Literal {}
+
+    /** {@code every v in coll { body }} (key null) or {@code every k, v in coll { body }}. */
+    record Every(Position pos, Term.Var key, Term.Var value, Term collection, Body body) implements Literal {}
+}
