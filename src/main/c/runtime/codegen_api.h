@@ -132,4 +132,10 @@ const char *pc_builtins_json(void);
 const char *pc_entrypoints_json(void);
 uint32_t    pc_heap_base(void);
 
+/* ---- added by the runtime ----
+ * pc_host_builtin: calls the host import opa_builtin<arity>(id, 0, a, ...) (arity 0..4; extra
+ *   operands are ignored). It exists so that all five opa_builtinN imports survive linking;
+ *   generated code may call the imports directly instead. */
+pc_value   *pc_host_builtin(int32_t arity, int32_t id, pc_value *a, pc_value *b, pc_value *c, pc_value *d);
+
 #endif

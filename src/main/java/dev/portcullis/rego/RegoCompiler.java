@@ -1,6 +1,16 @@
 package dev.portcullis.rego;
 
+import dev.portcullis.rego.check.RuleTree;
 import dev.portcullis.rego.diag.CompileException;
+import dev.portcullis.rego.diag.Diagnostic;
+import dev.portcullis.rego.diag.Position;
+import dev.portcullis.rego.plan.Ir;
+import dev.portcullis.rego.plan.Planner;
+import dev.portcullis.rego.syntax.Module;
+import dev.portcullis.rego.syntax.Parser;
+import dev.portcullis.rego.wasm.CodeGen;
+import dev.portcullis.rego.wasm.RuntimeModule;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,6 +33,25 @@ public final class RegoCompiler {
      * @throws CompileException with every diagnostic found, when the policy is invalid or unsupported
      */
     public static Result compile(List<Source> modules, List<String> entrypoints) {
-        throw new UnsupportedOperationException("compiler pipeline not wired yet");
+        List<Diagnostic> diags = new ArrayList<>();
+        List<Module> parsed = new ArrayList<>();
+        for (Source s : modules) {
+            try {
+                parsed.add(Parser.parse(s.file(), s.text()));
+            } catch (CompileException e) {
+                diags.addAll(e.diagnostics());
+            }
+        }
+        if (!diags.isEmpty()) {
+            throw new CompileException(diags);
+        }
+        if (entrypoints.isEmpty()) {
+            throw new CompileException(new Diagnostic(new Position("<entrypoints>", 1, 1), "rego_compile_error",
+                    "at least one entrypoint is required"));
+        }
+        RuleTree tree = RuleTree.build(parsed, diags);
+        Ir.Program program = Planner.plan(tree, entrypoints, diags);
+        byte[] wasm = CodeGen.generate(RuntimeModule.load(), program);
+        return new Result(wasm, program.entrypoints().stream().map(Ir.Entrypoint::name).toList());
     }
 }

@@ -35,6 +35,8 @@ public final class CanonicalJson {
                                     .build())
                             .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -57,6 +59,20 @@ public final class CanonicalJson {
 
     public static JsonNode parse(String json) throws IOException {
         return parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A one-line description of a parse failure, with line and column when known. */
+    public static String describe(IOException e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe) {
+            var loc = jpe.getLocation();
+            String msg = jpe.getOriginalMessage();
+            int nl = msg.indexOf('\n');
+            if (nl >= 0) {
+                msg = msg.substring(0, nl);
+            }
+            return loc == null ? msg : msg + " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+        }
+        return e.getMessage();
     }
 
     public static byte[] toBytes(JsonNode node) {

@@ -1,0 +1,201 @@
+package dev.portcullis.rego.check;
+
+import dev.portcullis.rego.diag.Diagnostic;
+import dev.portcullis.rego.syntax.Module;
+import dev.portcullis.rego.syntax.Rule;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The tree of packages and rules under {@code data}. Rules of one name in one package form a
+ * {@link RuleSet}; packages are inner nodes. Base documents are not known at compile time, so a
+ * node also stands for whatever data.json may put at its path.
+ */
+public final class RuleTree {
+
+    /** One definition of a rule, with the scope of the module it was written in. */
+    public record Def(Rule rule, ModuleScope scope) {}
+
+    /** All definitions of one rule (same package, same name). */
+    public record RuleSet(List<String> path, Rule.Kind kind, List<Def> defs, Def defaultDef, int arity) {
+        public boolean isFunction() {
+            return kind == Rule.Kind.FUNCTION;
+        }
+
+        public String dotted() {
+            return "data." + String.join(".", path);
+        }
+    }
+
+    public static final class Node {
+        private final List<String> path;
+        private final Map<String, Node> children = new TreeMap<>();
+        private RuleSet rules;
+        private boolean isPackage;
+
+        Node(List<String> path) {
+            this.path = path;
+        }
+
+        public List<String> path() {
+            return path;
+        }
+
+        public Map<String, Node> children() {
+            return Collections.unmodifiableMap(children);
+        }
+
+        public RuleSet rules() {
+            return rules;
+        }
+
+        public boolean isPackage() {
+            return isPackage;
+        }
+    }
+
+    private final Node root = new Node(List.of());
+
+    public Node root() {
+        return root;
+    }
+
+    /** The node at {@code path} or null. */
+    public Node find(List<String> path) {
+        Node n = root;
+        for (String s : path) {
+            n = n.children.get(s);
+            if (n == null) {
+                return null;
+            }
+        }
+        return n;
+    }
+
+    public RuleSet ruleSet(List<String> path) {
+        Node n = find(path);
+        return n == null ? null : n.rules;
+    }
+
+    /** Every rule set, in path order. */
+    public List<RuleSet> allRuleSets() {
+        List<RuleSet> out = new ArrayList<>();
+        collect(root, out);
+        return out;
+    }
+
+    private static void collect(Node n, List<RuleSet> out) {
+        if (n.rules != null) {
+            out.add(n.rules);
+        }
+        for (Node c : n.children.values()) {
+            collect(c, out);
+        }
+    }
+
+    /** Builds the tree, reporting conflicting rule kinds, arities and defaults into {@code diags}. */
+    public static RuleTree build(List<Module> modules, List<Diagnostic> diags) {
+        RuleTree tree = new RuleTree();
+        Map<List<String>, List<Def>> byPath = new TreeMap<>(RuleTree::comparePaths);
+        for (Module m : modules) {
+            ModuleScope scope = ModuleScope.of(m);
+            Node pkg = tree.ensure(scope.pkg());
+            pkg.isPackage = true;
+            for (Rule r : m.rules()) {
+                List<String> path = new ArrayList<>(scope.pkg());
+                path.add(r.name());
+                byPath.computeIfAbsent(List.copyOf(path), k -> new ArrayList<>()).add(new Def(r, scope));
+            }
+        }
+        for (Map.Entry<List<String>, List<Def>> e : byPath.entrySet()) {
+            RuleSet rs = ruleSet(e.getKey(), e.getValue(), diags);
+            if (rs == null) {
+                continue;
+            }
+            Node n = tree.ensure(e.getKey());
+            if (n.isPackage || !n.children.isEmpty()) {
+                Rule first = e.getValue().get(0).rule();
+                diags.add(new Diagnostic(first.pos(), "rego_type_error",
+                        "rule " + rs.dotted() + " conflicts with a package of the same path"));
+                continue;
+            }
+            n.rules = rs;
+        }
+        return tree;
+    }
+
+    private static RuleSet ruleSet(List<String> path, List<Def> defs, List<Diagnostic> diags) {
+        Def dflt = null;
+        Rule.Kind kind = null;
+        int arity = -1;
+        List<Def> bodies = new ArrayList<>();
+        String dotted = "data." + String.join(".", path);
+        for (Def d : defs) {
+            Rule r = d.rule();
+            if (r.kind() == Rule.Kind.DEFAULT) {
+                if (dflt != null) {
+                    diags.add(new Diagnostic(r.pos(), "rego_type_error", "multiple default rules " + dotted + " found"));
+                }
+                dflt = d;
+                continue;
+            }
+            if (kind == null) {
+                kind = r.kind();
+                arity = r.kind() == Rule.Kind.FUNCTION ? r.args().size() : 0;
+            } else if (kind != r.kind()) {
+                diags.add(new Diagnostic(r.pos(), "rego_type_error",
+                        "conflicting rules " + dotted + " found: " + describe(kind) + " and " + describe(r.kind())));
+                continue;
+            } else if (kind == Rule.Kind.FUNCTION && r.args().size() != arity) {
+                diags.add(new Diagnostic(r.pos(), "rego_type_error",
+                        "function " + dotted + " redeclared with " + r.args().size() + " arguments (was " + arity + ")"));
+                continue;
+            }
+            bodies.add(d);
+        }
+        if (kind == null) {
+            kind = dflt != null && dflt.rule().args() != null && !dflt.rule().args().isEmpty()
+                    ? Rule.Kind.FUNCTION : Rule.Kind.COMPLETE;
+            arity = kind == Rule.Kind.FUNCTION ? dflt.rule().args().size() : 0;
+        }
+        if (dflt != null && kind != Rule.Kind.COMPLETE && kind != Rule.Kind.FUNCTION) {
+            diags.add(new Diagnostic(dflt.rule().pos(), "rego_type_error",
+                    "default rule " + dotted + " must be a complete rule or function, not a " + describe(kind)));
+            dflt = null;
+        }
+        return new RuleSet(path, kind, List.copyOf(bodies), dflt, arity);
+    }
+
+    static String describe(Rule.Kind k) {
+        return switch (k) {
+            case COMPLETE, DEFAULT -> "complete rule";
+            case PARTIAL_SET -> "partial set rule";
+            case PARTIAL_OBJECT -> "partial object rule";
+            case FUNCTION -> "function";
+        };
+    }
+
+    private Node ensure(List<String> path) {
+        Node n = root;
+        List<String> sofar = new ArrayList<>();
+        for (String s : path) {
+            sofar.add(s);
+            List<String> p = List.copyOf(sofar);
+            n = n.children.computeIfAbsent(s, k -> new Node(p));
+        }
+        return n;
+    }
+
+    static int comparePaths(List<String> a, List<String> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = a.get(i).compareTo(b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    }
+}

@@ -1,0 +1,208 @@
+package dev.portcullis.rego.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.rego.RegoCompiler;
+import dev.portcullis.rego.bundle.Bundle;
+import dev.portcullis.rego.bundle.BundleWriter;
+import dev.portcullis.rego.bundle.DataConflictException;
+import dev.portcullis.rego.bundle.DataMerger;
+import dev.portcullis.rego.bundle.Manifest;
+import dev.portcullis.rego.diag.CompileException;
+import dev.portcullis.rego.diag.Diagnostic;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(
+        name = "build",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Compile Rego to a WebAssembly bundle (.tar.gz with /.manifest, /policy.wasm, /data.json).",
+            "PATHs are .rego files or directories, scanned recursively in sorted order: *.rego files except"
+                    + " *_test.rego are modules; data.json files are merged into the bundle data at their"
+                    + " directory path relative to the PATH."
+        })
+final class BuildCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-t", "--target"}, defaultValue = "wasm", paramLabel = "TARGET",
+            description = "Output target; only 'wasm' is supported (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = {"-e", "--entrypoint"}, required = true, paramLabel = "PKG/RULE",
+            description = "Entrypoint to compile, slash-separated (e.g. authz/allow); repeatable.")
+    List<String> entrypoints;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "bundle.tar.gz", paramLabel = "FILE",
+            description = "Bundle file to write (default: ${DEFAULT-VALUE}).")
+    Path output;
+
+    @Option(names = {"-r", "--revision"}, defaultValue = "", paramLabel = "REV",
+            description = "Revision to record in the manifest.")
+    String revision;
+
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = ".rego files or directories.")
+    List<Path> paths;
+
+    @Override
+    public Integer call() {
+        if (!"wasm".equals(target)) {
+            throw new Main.CliException(Main.USAGE, "unsupported target '" + target + "' (only 'wasm' is supported)");
+        }
+        List<String> eps = new ArrayList<>();
+        for (String e : new LinkedHashSet<>(entrypoints)) {
+            String norm = normaliseEntrypoint(e);
+            if (!eps.contains(norm)) {
+                eps.add(norm);
+            }
+        }
+        List<RegoCompiler.Source> sources = new ArrayList<>();
+        List<DataMerger.Placement> data = new ArrayList<>();
+        for (Path p : paths) {
+            collect(p, sources, data);
+        }
+        if (sources.isEmpty()) {
+            throw new Main.CliException(Main.USAGE, "no .rego files found in " + paths);
+        }
+        ObjectNode merged;
+        try {
+            merged = DataMerger.merge(data);
+        } catch (DataConflictException e) {
+            throw new Main.CliException(Main.USAGE, e.getMessage(), e);
+        }
+
+        RegoCompiler.Result result;
+        try {
+            result = RegoCompiler.compile(sources, eps);
+        } catch (CompileException e) {
+            for (Diagnostic d : e.diagnostics()) {
+                spec.commandLine().getErr().println(d);
+            }
+            spec.commandLine().getErr().println("error: compilation failed with " + e.diagnostics().size()
+                    + (e.diagnostics().size() == 1 ? " error" : " errors") + "; no bundle written");
+            return Main.USAGE;
+        } catch (RuntimeException e) {
+            throw new Main.CliException(Main.USAGE, "compiler failed: " + e + "; no bundle written", e);
+        }
+
+        Manifest manifest = Manifest.forEntrypoints(revision, result.entrypoints());
+        byte[] bytes = BundleWriter.write(Bundle.of(manifest, result.wasm(), merged));
+        writeAtomically(output, bytes);
+        return Main.OK;
+    }
+
+    static String normaliseEntrypoint(String e) {
+        String s = e.trim();
+        if (s.startsWith("data.")) {
+            s = s.substring(5).replace('.', '/');
+        }
+        while (s.startsWith("/")) {
+            s = s.substring(1);
+        }
+        if (s.isEmpty() || s.endsWith("/") || s.contains("//")) {
+            throw new Main.CliException(Main.USAGE, "invalid entrypoint '" + e + "' (expected pkg/path/rule)");
+        }
+        return s;
+    }
+
+    private static void collect(Path root, List<RegoCompiler.Source> sources, List<DataMerger.Placement> data) {
+        if (!Files.exists(root)) {
+            throw new Main.CliException(Main.USAGE, "path " + root + ": no such file or directory");
+        }
+        if (Files.isRegularFile(root)) {
+            String name = root.getFileName().toString();
+            if (name.endsWith(".rego")) {
+                sources.add(new RegoCompiler.Source(root.toString(), readText(root)));
+            } else if (name.equals("data.json")) {
+                data.add(new DataMerger.Placement(List.of(), CliFiles.readJson(root, "data file"), root.toString()));
+            } else {
+                throw new Main.CliException(Main.USAGE, "path " + root + ": expected a .rego file, data.json or a directory");
+            }
+            return;
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(root)) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new Main.CliException(Main.USAGE, "cannot scan " + root + ": " + e.getMessage(), e);
+        }
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            if (name.endsWith(".rego") && !name.endsWith("_test.rego")) {
+                sources.add(new RegoCompiler.Source(f.toString(), readText(f)));
+            } else if (name.equals("data.json")) {
+                Path rel = root.relativize(f.getParent() == null ? root : f.getParent());
+                List<String> segs = new ArrayList<>();
+                for (Path seg : rel) {
+                    if (!seg.toString().isEmpty()) {
+                        segs.add(seg.toString());
+                    }
+                }
+                JsonNode value = CliFiles.readJson(f, "data file");
+                if (segs.isEmpty() && !value.isObject()) {
+                    throw new Main.CliException(Main.USAGE, "data file " + f + " must contain a JSON object");
+                }
+                data.add(new DataMerger.Placement(segs, value, f.toString()));
+            }
+        }
+    }
+
+    private static String readText(Path p) {
+        byte[] bytes = CliFiles.read(p, "module");
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new Main.CliException(Main.USAGE, "module " + p + " is not valid UTF-8");
+        }
+    }
+
+    private static void writeAtomically(Path output, byte[] bytes) {
+        Path abs = output.toAbsolutePath();
+        Path dir = abs.getParent();
+        Path tmp = null;
+        try {
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            }
+            throw new Main.CliException(Main.USAGE, "cannot write " + output + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.portcullis.rego.plan;
+
+import java.util.List;
+
+/**
+ * The planner's intermediate representation: functions made of nested blocks of statements.
+ *
+ * <p>Execution model: statements of a {@link Block} run in order; a statement that <em>fails</em>
+ * (an undefined value, a false comparison) ends its innermost enclosing block, and execution
+ * continues after that block. Iteration ({@link Scan}) runs its body block once per element; a
+ * failing body moves on to the next element. Every value lives in a numbered local (a Wasm i32
+ * holding a runtime value address, 0 = undefined). Locals 0 and 1 of every function are
+ * {@code input} and {@code data}; function arguments follow.
+ */
+public final class Ir {
+
+    private Ir() {}
+
+    /** A whole program: functions plus the entrypoints that call them. */
+    public record Program(List<Func> funcs, List<Entrypoint> entrypoints, List<String> hostBuiltins) {}
+
+    /** Entrypoint {@code name} (slash-separated) is evaluated by calling {@code func}. */
+    public record Entrypoint(String name, String func) {}
+
+    /**
+     * @param params number of parameters including input and data
+     * @param locals total number of locals including params
+     * @param result the local whose value is returned (0 → undefined)
+     */
+    public record Func(String name, int params, int locals, Block body, int result) {}
+
+    public record Block(List<Stmt> stmts) {}
+
+    public sealed interface Stmt {}
+
+    /** Constant kinds for {@link Const}. */
+    public sealed interface Constant {}
+
+    public record NullConst() implements Constant {}
+
+    public record BoolConst(boolean value) implements Constant {}
+
+    public record IntConst(long value) implements Constant {}
+
+    public record FloatConst(double value) implements Constant {}
+
+    public record StringConst(String value) implements Constant {}
+
+    /** target = constant (never fails). */
+    public record Const(Constant value, int target) implements Stmt {}
+
+    /** target = src[key]; fails when undefined. */
+    public record Dot(int src, int key, int target) implements Stmt {}
+
+    /** For each element of src (none for scalars): key/value locals are set and body runs. */
+    public record Scan(int src, int key, int value, Block body) implements Stmt {}
+
+    /** Runs each block in turn; a failure inside one only ends that block. */
+    public record Blocks(List<Block> blocks) implements Stmt {}
+
+    /**
+     * target = func(args...). {@code func} names a runtime export (pc_*), a planned function, or a
+     * host builtin (see {@link Program#hostBuiltins}). Fails when the result is undefined.
+     */
+    public record Call(String func, List<Integer> args, int target) implements Stmt {}
+
+    /** Comparison operators. */
+    public enum Cmp { EQ, NE, LT, LE, GT, GE }
+
+    /** Fails unless a op b. When target >= 0, instead stores the boolean result and never fails. */
+    public record Compare(Cmp op, int a, int b, int target) implements Stmt {}
+
+    /** Fails if local is undefined (isDefined true) or defined (isDefined false). */
+    public record Defined(int local, boolean isDefined) implements Stmt {}
+
+    /** Fails if the value is the boolean false (or undefined). */
+    public record NotFalse(int local) implements Stmt {}
+
+    /** Fails unless src is an array of exactly {@code length} elements (patterns). */
+    public record ArrayOfLength(int src, int length) implements Stmt {}
+
+    /** Fails unless src is an object with exactly {@code size} keys (patterns). */
+    public record ObjectOfSize(int src, int size) implements Stmt {}
+
+    /** target = src. */
+    public record Assign(int src, int target) implements Stmt {}
+
+    /** target = undefined. */
+    public record Reset(int target) implements Stmt {}
+
+    /** Aborts evaluation with msg if target is defined and differs from src; then target = src. */
+    public record AssignOnce(int src, int target, String msg) implements Stmt {}
+
+    public enum Collection { ARRAY, OBJECT, SET }
+
+    /** target = new empty collection. */
+    public record Make(Collection kind, int target) implements Stmt {}
+
+    public record ArrayAppend(int array, int value) implements Stmt {}
+
+    public record SetAdd(int set, int value) implements Stmt {}
+
+    /** obj[key] = value; with msg != null, aborts with msg if key holds a different value. */
+    public record ObjectInsert(int object, int key, int value, String msg) implements Stmt {}
+}

@@ -1,0 +1,1205 @@
+package dev.portcullis.rego.plan;
+
+import dev.portcullis.rego.check.Builtins;
+import dev.portcullis.rego.check.ModuleScope;
+import dev.portcullis.rego.check.RuleTree;
+import dev.portcullis.rego.diag.CompileException;
+import dev.portcullis.rego.diag.Diagnostic;
+import dev.portcullis.rego.diag.Position;
+import dev.portcullis.rego.syntax.Body;
+import dev.portcullis.rego.syntax.Literal;
+import dev.portcullis.rego.syntax.Rule;
+import dev.portcullis.rego.syntax.Term;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.Predicate;
+
+/**
+ * Lowers checked rules to {@link Ir}. Planning is continuation-passing: evaluating a term that
+ * iterates ({@code xs[i]}) opens a {@link Ir.Scan} and plans the rest of the body inside it, so
+ * backtracking becomes plain nested loops. Literals are first ordered so that every variable is
+ * bound before it is used (Rego's safety rule); what cannot be ordered is reported as unsafe.
+ */
+public final class Planner {
+
+    /** Locals every function starts with. */
+    static final int INPUT = 0;
+    static final int DATA = 1;
+
+    private final RuleTree tree;
+    private final List<Diagnostic> diags;
+    private final Map<String, Ir.Func> funcs = new LinkedHashMap<>();
+    private final Map<String, Position> funcPos = new HashMap<>();
+    private final Deque<List<String>> pendingDocs = new ArrayDeque<>();
+    private final Set<String> requestedDocs = new HashSet<>();
+    private final Set<String> hostBuiltins = new TreeSet<>();
+
+    private Planner(RuleTree tree, List<Diagnostic> diags) {
+        this.tree = tree;
+        this.diags = diags;
+    }
+
+    /**
+     * Plans every rule of {@code tree} (so that every error is reported) and the given
+     * slash-separated entrypoints.
+     *
+     * @param diags diagnostics already found by earlier stages; planning adds to them
+     * @throws CompileException if any diagnostic exists afterwards
+     */
+    public static Ir.Program plan(RuleTree tree, List<String> entrypoints, List<Diagnostic> diags) {
+        Planner p = new Planner(tree, diags);
+        for (RuleTree.RuleSet rs : tree.allRuleSets()) {
+            p.planRuleSet(rs);
+        }
+        List<Ir.Entrypoint> eps = new ArrayList<>();
+        for (String ep : entrypoints) {
+            List<String> path = ep.isEmpty() ? List.of() : List.of(ep.split("/"));
+            RuleTree.RuleSet rs = tree.ruleSet(path);
+            if (rs != null && rs.isFunction()) {
+                diags.add(new Diagnostic(new Position("<entrypoint>", 1, 1), "rego_compile_error",
+                        "entrypoint " + ep + " is a function; entrypoints must be rules or packages"));
+                continue;
+            }
+            eps.add(new Ir.Entrypoint(ep, rs != null ? ruleFuncName(rs.path()) : p.requireDoc(path)));
+        }
+        p.drainDocs();
+        p.checkRecursion();
+        if (!diags.isEmpty()) {
+            throw new CompileException(diags);
+        }
+        return new Ir.Program(p.reachable(eps), eps, List.copyOf(p.hostBuiltins));
+    }
+
+    static String ruleFuncName(List<String> path) {
+        return "data." + String.join(".", path);
+    }
+
+    static String docFuncName(List<String> path) {
+        return "doc:data" + (path.isEmpty() ? "" : "." + String.join(".", path));
+    }
+
+    // ---------------------------------------------------------------- rules
+
+    /** Per-definition planning context. */
+    private final class Ctx {
+        final FuncBuilder fb;
+        final ModuleScope scope;
+        final String ruleName;
+
+        Ctx(FuncBuilder fb, ModuleScope scope, String ruleName) {
+            this.fb = fb;
+            this.scope = scope;
+            this.ruleName = ruleName;
+        }
+    }
+
+    private void planRuleSet(RuleTree.RuleSet rs) {
+        String name = ruleFuncName(rs.path());
+        int params = 2 + (rs.isFunction() ? rs.arity() : 0);
+        FuncBuilder fb = new FuncBuilder(name, params);
+        int result = fb.newLocal();
+        Position first = !rs.defs().isEmpty() ? rs.defs().get(0).rule().pos() : rs.defaultDef().rule().pos();
+        funcPos.put(name, first);
+        int before = diags.size();
+        switch (rs.kind()) {
+            case PARTIAL_SET -> fb.emit(new Ir.Make(Ir.Collection.SET, result));
+            case PARTIAL_OBJECT -> fb.emit(new Ir.Make(Ir.Collection.OBJECT, result));
+            default -> { }
+        }
+        for (RuleTree.Def def : rs.defs()) {
+            Ctx ctx = new Ctx(fb, def.scope(), rs.dotted());
+            try {
+                Ir.Block b = fb.block(() -> planDefinition(ctx, rs, def.rule(), result));
+                fb.emit(new Ir.Blocks(List.of(b)));
+            } catch (PlanError e) {
+                diags.add(e.diagnostic);
+            }
+        }
+        if (rs.defaultDef() != null) {
+            Rule d = rs.defaultDef().rule();
+            Ctx ctx = new Ctx(fb, rs.defaultDef().scope(), rs.dotted());
+            try {
+                Ir.Block b = fb.block(() -> {
+                    fb.emit(new Ir.Defined(result, false));
+                    Env env = new Env(null);
+                    planTerm(ctx, d.value(), env, v -> fb.emit(new Ir.Assign(v, result)));
+                });
+                fb.emit(new Ir.Blocks(List.of(b)));
+            } catch (PlanError e) {
+                diags.add(e.diagnostic);
+            }
+        }
+        if (diags.size() == before) {
+            funcs.put(name, fb.build(result));
+        }
+    }
+
+    private void planDefinition(Ctx ctx, RuleTree.RuleSet rs, Rule rule, int result) {
+        FuncBuilder fb = ctx.fb;
+        Env env = new Env(null);
+        switch (rs.kind()) {
+            case PARTIAL_SET -> planBody(ctx, rule.body(), env,
+                    () -> planTerm(ctx, rule.key(), env, v -> fb.emit(new Ir.SetAdd(result, v))));
+            case PARTIAL_OBJECT -> {
+                String msg = conflictMessage(rule.pos(), "object keys must be unique", rs.dotted());
+                planBody(ctx, rule.body(), env, () -> planTerm(ctx, rule.key(), env,
+                        k -> planTerm(ctx, rule.value(), env, v -> fb.emit(new Ir.ObjectInsert(result, k, v, msg)))));
+            }
+            case FUNCTION -> {
+                String msg = conflictMessage(rule.pos(), "functions must not produce multiple outputs for same inputs", rs.dotted());
+                List<Term> args = rule.args();
+                bindArgs(ctx, args, 0, env, () -> planClauses(ctx, rule, env, result, msg));
+            }
+            default -> {
+                String msg = conflictMessage(rule.pos(), "complete rules must not produce multiple outputs", rs.dotted());
+                planClauses(ctx, rule, env, result, msg);
+            }
+        }
+    }
+
+    private void bindArgs(Ctx ctx, List<Term> args, int i, Env env, Runnable next) {
+        if (i == args.size()) {
+            next.run();
+            return;
+        }
+        unify(ctx, args.get(i), 2 + i, env, () -> bindArgs(ctx, args, i + 1, env, next));
+    }
+
+    /** A rule's main clause and its else chain: the first clause with a solution gives the value. */
+    private void planClauses(Ctx ctx, Rule rule, Env env, int result, String msg) {
+        FuncBuilder fb = ctx.fb;
+        if (rule.elses().isEmpty()) {
+            planBody(ctx, rule.body(), env.child(), () -> {}, e ->
+                    planValue(ctx, rule.value(), e, v -> fb.emit(new Ir.AssignOnce(v, result, msg))));
+            return;
+        }
+        int chosen = fb.newLocal();
+        fb.emit(new Ir.Reset(chosen));
+        List<Term> values = new ArrayList<>();
+        List<Body> bodies = new ArrayList<>();
+        values.add(rule.value());
+        bodies.add(rule.body());
+        for (Rule.Else e : rule.elses()) {
+            values.add(e.value());
+            bodies.add(e.body());
+        }
+        List<Ir.Block> blocks = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            int idx = i;
+            blocks.add(fb.block(() -> {
+                if (idx > 0) {
+                    fb.emit(new Ir.Defined(chosen, false));
+                }
+                planBody(ctx, bodies.get(idx), env.child(), () -> {}, e ->
+                        planValue(ctx, values.get(idx), e, v -> fb.emit(new Ir.AssignOnce(v, chosen, msg))));
+            }));
+        }
+        blocks.add(fb.block(() -> {
+            fb.emit(new Ir.Defined(chosen, true));
+            fb.emit(new Ir.AssignOnce(chosen, result, msg));
+        }));
+        fb.emit(new Ir.Blocks(blocks));
+    }
+
+    private void planValue(Ctx ctx, Term value, Env env, IntConsumer k) {
+        if (value == null) {
+            int t = ctx.fb.newLocal();
+            ctx.fb.emit(new Ir.Const(new Ir.BoolConst(true), t));
+            k.accept(t);
+        } else {
+            planTerm(ctx, value, env, k);
+        }
+    }
+
+    private static String conflictMessage(Position pos, String what, String rule) {
+        return pos + ": eval_conflict_error: " + what + " (" + rule + ")";
+    }
+
+    // ---------------------------------------------------------------- documents under data
+
+    /** Name of the function computing the (virtual + base) document at path; planned later. */
+    private String requireDoc(List<String> path) {
+        String name = docFuncName(path);
+        if (requestedDocs.add(name)) {
+            pendingDocs.add(List.copyOf(path));
+        }
+        return name;
+    }
+
+    private void drainDocs() {
+        while (!pendingDocs.isEmpty()) {
+            planDoc(pendingDocs.poll());
+        }
+    }
+
+    /**
+     * The document at path: a rule's value (plus any path below it), a package's object of rule
+     * values merged over the base document, or plain base data where no rule lives.
+     */
+    private void planDoc(List<String> path) {
+        String name = docFuncName(path);
+        FuncBuilder fb = new FuncBuilder(name, 2);
+        int result = fb.newLocal();
+        RuleTree.Node node = tree.root();
+        int i = 0;
+        while (i < path.size() && node.rules() == null) {
+            RuleTree.Node child = node.children().get(path.get(i));
+            if (child == null) {
+                break;
+            }
+            node = child;
+            i++;
+        }
+        if (node.rules() != null) {
+            if (node.rules().isFunction()) {
+                fb.emit(new Ir.Const(new Ir.NullConst(), result));
+                fb.emit(new Ir.Reset(result));
+            } else {
+                int v = fb.newLocal();
+                fb.emit(new Ir.Call(ruleFuncName(node.rules().path()), List.of(INPUT, DATA), v));
+                fb.emit(new Ir.Assign(dots(fb, v, path.subList(i, path.size())), result));
+            }
+        } else if (i < path.size() || node.children().isEmpty()) {
+            fb.emit(new Ir.Assign(dots(fb, DATA, path), result));
+        } else {
+            RuleTree.Node pkg = node;
+            fb.emit(new Ir.Make(Ir.Collection.OBJECT, result));
+            List<Ir.Block> blocks = new ArrayList<>();
+            blocks.add(fb.block(() -> {
+                int base = dots(fb, DATA, path);
+                int k = fb.newLocal();
+                int v = fb.newLocal();
+                fb.emit(new Ir.Scan(base, k, v, fb.block(() -> fb.emit(new Ir.ObjectInsert(result, k, v, null)))));
+            }));
+            for (Map.Entry<String, RuleTree.Node> c : pkg.children().entrySet()) {
+                RuleTree.Node child = c.getValue();
+                if (child.rules() != null && child.rules().isFunction()) {
+                    continue;
+                }
+                List<String> cp = new ArrayList<>(path);
+                cp.add(c.getKey());
+                String fn = child.rules() != null ? ruleFuncName(child.rules().path()) : requireDoc(cp);
+                blocks.add(fb.block(() -> {
+                    int v = fb.newLocal();
+                    fb.emit(new Ir.Call(fn, List.of(INPUT, DATA), v));
+                    int k = fb.newLocal();
+                    fb.emit(new Ir.Const(new Ir.StringConst(c.getKey()), k));
+                    fb.emit(new Ir.ObjectInsert(result, k, v, null));
+                }));
+            }
+            fb.emit(new Ir.Blocks(blocks));
+        }
+        funcs.put(name, fb.build(result));
+    }
+
+    /** Emits src.p0.p1... with constant string keys; returns the local holding the result. */
+    private static int dots(FuncBuilder fb, int src, List<String> path) {
+        int cur = src;
+        for (String s : path) {
+            int k = fb.newLocal();
+            fb.emit(new Ir.Const(new Ir.StringConst(s), k));
+            int t = fb.newLocal();
+            fb.emit(new Ir.Dot(cur, k, t));
+            cur = t;
+        }
+        return cur;
+    }
+
+    // ---------------------------------------------------------------- bodies
+
+    private void planBody(Ctx ctx, Body body, Env env, Runnable done) {
+        planBody(ctx, body, env, done, null);
+    }
+
+    /**
+     * Plans a body then {@code done}; when {@code doneWithEnv} is given it is called instead, with
+     * the environment holding the body's bindings (rule heads read them).
+     */
+    private void planBody(Ctx ctx, Body body, Env env, Runnable done, Consumer<Env> doneWithEnv) {
+        Runnable finish = doneWithEnv != null ? () -> doneWithEnv.accept(env) : done;
+        if (body == null) {
+            finish.run();
+            return;
+        }
+        declare(body, env);
+        List<Literal> ordered = order(ctx, body.literals(), env);
+        planLiterals(ctx, ordered, 0, env, finish);
+    }
+
+    /** Names declared in a body shadow rules and imports of the same name. */
+    private void declare(Body body, Env env) {
+        for (Literal l : body.literals()) {
+            if (l instanceof Literal.SomeDecl s) {
+                s.vars().forEach(v -> env.declare(v.name()));
+            } else if (l instanceof Literal.SomeIn s) {
+                Set<Term.Var> vs = new LinkedHashSet<>();
+                if (s.key() != null) {
+                    patternVars(s.key(), vs);
+                }
+                patternVars(s.value(), vs);
+                vs.forEach(v -> env.declare(v.name()));
+            } else if (l instanceof Literal.Expr e && !e.negated() && e.term() instanceof Term.Call c
+                    && c.name().equals(":=")) {
+                Set<Term.Var> vs = new LinkedHashSet<>();
+                patternVars(c.args().get(0), vs);
+                vs.forEach(v -> env.declare(v.name()));
+            }
+        }
+    }
+
+    private static void patternVars(Term t, Set<Term.Var> out) {
+        if (t instanceof Term.Var v) {
+            out.add(v);
+        } else if (t instanceof Term.Arr a) {
+            a.items().forEach(i -> patternVars(i, out));
+        } else if (t instanceof Term.Obj o) {
+            o.items().forEach(i -> patternVars(i.value(), out));
+        }
+    }
+
+    private void planLiterals(Ctx ctx, List<Literal> lits, int i, Env env, Runnable done) {
+        if (i == lits.size()) {
+            done.run();
+            return;
+        }
+        Runnable next = () -> planLiterals(ctx, lits, i + 1, env, done);
+        Literal lit = lits.get(i);
+        FuncBuilder fb = ctx.fb;
+        if (lit instanceof Literal.SomeDecl) {
+            next.run();
+        } else if (lit instanceof Literal.Expr e && !e.negated()) {
+            planExpr(ctx, e.term(), env, next);
+        } else if (lit instanceof Literal.Expr e) {
+            Env inner = env.child();
+            negate(fb, succeed -> planExpr(ctx, e.term(), inner, succeed));
+            next.run();
+        } else if (lit instanceof Literal.SomeIn s) {
+            planTerm(ctx, s.collection(), env, coll -> {
+                int k = fb.newLocal();
+                int v = fb.newLocal();
+                fb.emit(new Ir.Scan(coll, k, v, fb.block(() -> {
+                    Runnable bindValue = () -> unify(ctx, s.value(), v, env, next);
+                    if (s.key() != null) {
+                        unify(ctx, s.key(), k, env, bindValue);
+                    } else {
+                        bindValue.run();
+                    }
+                })));
+            });
+        } else if (lit instanceof Literal.Every ev) {
+            planTerm(ctx, ev.collection(), env, coll -> {
+                int violated = fb.newLocal();
+                fb.emit(new Ir.Reset(violated));
+                int k = fb.newLocal();
+                int v = fb.newLocal();
+                fb.emit(new Ir.Scan(coll, k, v, fb.block(() -> {
+                    Env inner = env.child();
+                    if (ev.key() != null) {
+                        inner.declare(ev.key().name());
+                        inner.bind(ev.key().name(), k);
+                    }
+                    inner.declare(ev.value().name());
+                    inner.bind(ev.value().name(), v);
+                    negate(fb, succeed -> planBody(ctx, ev.body(), inner, succeed));
+                    fb.emit(new Ir.Const(new Ir.BoolConst(true), violated));
+                })));
+                fb.emit(new Ir.Defined(violated, false));
+                next.run();
+            });
+        }
+    }
+
+    /**
+     * Plans {@code inner} (given the continuation that marks success) so that the enclosing block
+     * continues only if inner has no solution. A flag is needed because inner's success point may
+     * sit inside loops that themselves always complete.
+     */
+    private static void negate(FuncBuilder fb, Consumer<Runnable> inner) {
+        int held = fb.newLocal();
+        fb.emit(new Ir.Reset(held));
+        fb.emit(new Ir.Blocks(List.of(fb.block(() ->
+                inner.accept(() -> fb.emit(new Ir.Const(new Ir.BoolConst(true), held)))))));
+        fb.emit(new Ir.Defined(held, false));
+    }
+
+    /** An expression used as a body literal: it must be defined and not false. */
+    private void planExpr(Ctx ctx, Term term, Env env, Runnable next) {
+        FuncBuilder fb = ctx.fb;
+        if (term instanceof Term.Call c) {
+            switch (c.name()) {
+                case ":=" -> {
+                    Term lhs = c.args().get(0);
+                    checkAssignTarget(lhs, env);
+                    planTerm(ctx, c.args().get(1), env, v -> unify(ctx, lhs, v, env, next));
+                    return;
+                }
+                case "=" -> {
+                    unifyTerms(ctx, c.args().get(0), c.args().get(1), env, next, c.pos());
+                    return;
+                }
+                case "==", "!=", "<", "<=", ">", ">=" -> {
+                    Ir.Cmp op = cmp(c.name());
+                    planTerm(ctx, c.args().get(0), env, a -> planTerm(ctx, c.args().get(1), env, b -> {
+                        fb.emit(new Ir.Compare(op, a, b, -1));
+                        next.run();
+                    }));
+                    return;
+                }
+                case "in" -> {
+                    int found = membership(ctx, c, env);
+                    fb.emit(new Ir.Defined(found, true));
+                    next.run();
+                    return;
+                }
+                default -> { }
+            }
+        }
+        planTerm(ctx, term, env, v -> {
+            fb.emit(new Ir.NotFalse(v));
+            next.run();
+        });
+    }
+
+    private void checkAssignTarget(Term lhs, Env env) {
+        Set<Term.Var> vs = new LinkedHashSet<>();
+        patternVars(lhs, vs);
+        for (Term.Var v : vs) {
+            if (!v.isWildcard() && env.isBound(v.name())) {
+                throw new PlanError(new Diagnostic(v.pos(), "rego_compile_error", "var " + v.name() + " assigned above"));
+            }
+        }
+        if (!(lhs instanceof Term.Var || lhs instanceof Term.Arr || lhs instanceof Term.Obj)) {
+            throw new PlanError(new Diagnostic(lhs.pos(), "rego_compile_error",
+                    "cannot assign to " + describe(lhs) + "; the left side of := must be a variable or a pattern"));
+        }
+    }
+
+    /**
+     * {@code x in xs} / {@code k, v in xs}: returns a local that is defined (true) iff a matching
+     * element exists.
+     */
+    private int membership(Ctx ctx, Term.Call c, Env env) {
+        FuncBuilder fb = ctx.fb;
+        int found = fb.newLocal();
+        List<Term> args = c.args();
+        Term coll = args.get(args.size() - 1);
+        planTermNoIter(ctx, coll, env, cv -> planTermNoIter(ctx, args.get(args.size() - 2), env, xv -> {
+            if (args.size() == 3) {
+                planTermNoIter(ctx, args.get(0), env, kv -> emitMemberScan(fb, found, cv, xv, kv));
+            } else {
+                emitMemberScan(fb, found, cv, xv, -1);
+            }
+        }));
+        return found;
+    }
+
+    private static void emitMemberScan(FuncBuilder fb, int found, int coll, int value, int key) {
+        fb.emit(new Ir.Reset(found));
+        int k = fb.newLocal();
+        int v = fb.newLocal();
+        fb.emit(new Ir.Scan(coll, k, v, fb.block(() -> {
+            fb.emit(new Ir.Compare(Ir.Cmp.EQ, v, value, -1));
+            if (key >= 0) {
+                fb.emit(new Ir.Compare(Ir.Cmp.EQ, k, key, -1));
+            }
+            fb.emit(new Ir.Const(new Ir.BoolConst(true), found));
+        })));
+    }
+
+    /**
+     * Evaluates a term whose value is needed once (membership operands): iteration inside it is
+     * confined to a nested block so it cannot multiply the enclosing body.
+     */
+    private void planTermNoIter(Ctx ctx, Term t, Env env, IntConsumer k) {
+        planTerm(ctx, t, env, k);
+    }
+
+    private void unifyTerms(Ctx ctx, Term a, Term b, Env env, Runnable next, Position pos) {
+        Predicate<String> free = n -> isFreeLocal(ctx, env, n);
+        Set<String> outer = Set.of();
+        if (ready(a, b, free, outer)) {
+            planTerm(ctx, a, env, va -> unify(ctx, b, va, env, next));
+        } else if (ready(b, a, free, outer)) {
+            planTerm(ctx, b, env, vb -> unify(ctx, a, vb, env, next));
+        } else if (a instanceof Term.Arr aa && b instanceof Term.Arr ba && aa.items().size() == ba.items().size()) {
+            unifyPairs(ctx, aa.items(), ba.items(), 0, env, next, pos);
+        } else {
+            Set<Term.Var> need = new LinkedHashSet<>();
+            Vars.needed(a, free, outer, need);
+            Vars.needed(b, free, outer, need);
+            throw unsafe(need.isEmpty() ? null : need.iterator().next(), pos);
+        }
+    }
+
+    private void unifyPairs(Ctx ctx, List<Term> as, List<Term> bs, int i, Env env, Runnable next, Position pos) {
+        if (i == as.size()) {
+            next.run();
+            return;
+        }
+        unifyTerms(ctx, as.get(i), bs.get(i), env, () -> unifyPairs(ctx, as, bs, i + 1, env, next, pos), pos);
+    }
+
+    /** Whether {@code value} can be evaluated now and {@code pattern} then matched against it. */
+    private static boolean ready(Term value, Term pattern, Predicate<String> free, Set<String> outer) {
+        Set<Term.Var> need = new LinkedHashSet<>();
+        Vars.needed(value, free, outer, need);
+        Vars.neededAsPattern(pattern, free, outer, need);
+        return need.isEmpty();
+    }
+
+    /** Matches the value in local v against pattern, binding the pattern's free variables. */
+    private void unify(Ctx ctx, Term pattern, int v, Env env, Runnable next) {
+        FuncBuilder fb = ctx.fb;
+        if (pattern instanceof Term.Var var) {
+            if (var.isWildcard()) {
+                next.run();
+            } else if (isFreeLocal(ctx, env, var.name())) {
+                env.bind(var.name(), v);
+                next.run();
+            } else {
+                planTerm(ctx, var, env, pv -> {
+                    fb.emit(new Ir.Compare(Ir.Cmp.EQ, pv, v, -1));
+                    next.run();
+                });
+            }
+            return;
+        }
+        Set<String> outs = new HashSet<>();
+        Vars.patternOutputs(pattern, n -> isFreeLocal(ctx, env, n), outs);
+        boolean hasWildcards = containsWildcardPattern(pattern);
+        if (pattern instanceof Term.Arr arr && (!outs.isEmpty() || hasWildcards)) {
+            fb.emit(new Ir.ArrayOfLength(v, arr.items().size()));
+            unifyElements(ctx, arr.items(), 0, v, env, next);
+            return;
+        }
+        if (pattern instanceof Term.Obj obj && (!outs.isEmpty() || hasWildcards)) {
+            fb.emit(new Ir.ObjectOfSize(v, obj.items().size()));
+            unifyItems(ctx, obj.items(), 0, v, env, next);
+            return;
+        }
+        planTerm(ctx, pattern, env, pv -> {
+            fb.emit(new Ir.Compare(Ir.Cmp.EQ, pv, v, -1));
+            next.run();
+        });
+    }
+
+    private static boolean containsWildcardPattern(Term t) {
+        if (t instanceof Term.Var v) {
+            return v.isWildcard();
+        } else if (t instanceof Term.Arr a) {
+            return a.items().stream().anyMatch(Planner::containsWildcardPattern);
+        } else if (t instanceof Term.Obj o) {
+            return o.items().stream().anyMatch(i -> containsWildcardPattern(i.value()));
+        }
+        return false;
+    }
+
+    private void unifyElements(Ctx ctx, List<Term> items, int i, int arr, Env env, Runnable next) {
+        if (i == items.size()) {
+            next.run();
+            return;
+        }
+        FuncBuilder fb = ctx.fb;
+        int idx = fb.newLocal();
+        fb.emit(new Ir.Const(new Ir.IntConst(i), idx));
+        int e = fb.newLocal();
+        fb.emit(new Ir.Dot(arr, idx, e));
+        unify(ctx, items.get(i), e, env, () -> unifyElements(ctx, items, i + 1, arr, env, next));
+    }
+
+    private void unifyItems(Ctx ctx, List<Term.Obj.Item> items, int i, int obj, Env env, Runnable next) {
+        if (i == items.size()) {
+            next.run();
+            return;
+        }
+        FuncBuilder fb = ctx.fb;
+        planTerm(ctx, items.get(i).key(), env, k -> {
+            int e = fb.newLocal();
+            fb.emit(new Ir.Dot(obj, k, e));
+            unify(ctx, items.get(i).value(), e, env, () -> unifyItems(ctx, items, i + 1, obj, env, next));
+        });
+    }
+
+    // ---------------------------------------------------------------- ordering (safety)
+
+    /**
+     * Orders literals so each one's inputs are bound before it runs, keeping the written order
+     * wherever it is already safe.
+     */
+    private List<Literal> order(Ctx ctx, List<Literal> lits, Env env) {
+        Set<String> boundNow = new HashSet<>();
+        Predicate<String> free = n -> isFreeLocal(ctx, env, n) && !boundNow.contains(n);
+        Set<String> outer = new HashSet<>();
+        for (Literal l : lits) {
+            outer.addAll(outputs(l, n -> isFreeLocal(ctx, env, n)));
+        }
+        List<Literal> remaining = new ArrayList<>(lits);
+        List<Literal> out = new ArrayList<>();
+        while (!remaining.isEmpty()) {
+            Literal pick = null;
+            for (Literal l : remaining) {
+                if (missing(l, free, outer).isEmpty()) {
+                    pick = l;
+                    break;
+                }
+            }
+            if (pick == null) {
+                Literal l = remaining.get(0);
+                Set<Term.Var> m = missing(l, free, outer);
+                throw unsafe(m.iterator().next(), l.pos());
+            }
+            remaining.remove(pick);
+            out.add(pick);
+            boundNow.addAll(outputs(pick, free));
+        }
+        return out;
+    }
+
+    private Set<Term.Var> missing(Literal l, Predicate<String> free, Set<String> outer) {
+        Set<Term.Var> need = new LinkedHashSet<>();
+        if (l instanceof Literal.SomeDecl) {
+            return need;
+        }
+        if (l instanceof Literal.Expr e) {
+            if (!e.negated() && e.term() instanceof Term.Call c && c.name().equals(":=")) {
+                Vars.needed(c.args().get(1), free, outer, need);
+                Vars.neededAsPattern(c.args().get(0), free, outer, need);
+            } else if (!e.negated() && e.term() instanceof Term.Call c && c.name().equals("=")) {
+                if (!unifiable(c.args().get(0), c.args().get(1), free, outer)) {
+                    Vars.needed(c.args().get(0), free, outer, need);
+                    Vars.needed(c.args().get(1), free, outer, need);
+                    if (need.isEmpty()) {
+                        Vars.neededAsPattern(c.args().get(0), free, outer, need);
+                        Vars.neededAsPattern(c.args().get(1), free, outer, need);
+                    }
+                }
+            } else {
+                Vars.needed(e.term(), free, outer, need);
+            }
+        } else if (l instanceof Literal.SomeIn s) {
+            Vars.needed(s.collection(), free, outer, need);
+            if (s.key() != null) {
+                Vars.neededAsPattern(s.key(), free, outer, need);
+            }
+            Vars.neededAsPattern(s.value(), free, outer, need);
+        } else if (l instanceof Literal.Every ev) {
+            Vars.needed(ev.collection(), free, outer, need);
+            Set<Term.Var> inBody = new LinkedHashSet<>();
+            Vars.allVars(ev.body(), inBody);
+            for (Term.Var v : inBody) {
+                if (outer.contains(v.name()) && free.test(v.name())) {
+                    need.add(v);
+                }
+            }
+        }
+        return need;
+    }
+
+    private static boolean unifiable(Term a, Term b, Predicate<String> free, Set<String> outer) {
+        if (ready(a, b, free, outer) || ready(b, a, free, outer)) {
+            return true;
+        }
+        if (a instanceof Term.Arr aa && b instanceof Term.Arr ba && aa.items().size() == ba.items().size()) {
+            for (int i = 0; i < aa.items().size(); i++) {
+                if (!unifiable(aa.items().get(i), ba.items().get(i), free, outer)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static Set<String> outputs(Literal l, Predicate<String> free) {
+        Set<String> out = new HashSet<>();
+        if (l instanceof Literal.Expr e && !e.negated()) {
+            if (e.term() instanceof Term.Call c && (c.name().equals(":=") || c.name().equals("="))) {
+                Vars.patternOutputs(c.args().get(0), free, out);
+                Vars.patternOutputs(c.args().get(1), free, out);
+            } else {
+                Vars.refOutputs(e.term(), free, out);
+            }
+        } else if (l instanceof Literal.SomeIn s) {
+            if (s.key() != null) {
+                Vars.patternOutputs(s.key(), free, out);
+            }
+            Vars.patternOutputs(s.value(), free, out);
+            Vars.refOutputs(s.collection(), free, out);
+        }
+        return out;
+    }
+
+    private static PlanError unsafe(Term.Var v, Position fallback) {
+        if (v == null) {
+            return new PlanError(new Diagnostic(fallback, "rego_unsafe_var_error", "expression is unsafe"));
+        }
+        String name = v.isWildcard() ? "_" : v.name();
+        return new PlanError(new Diagnostic(v.pos(), "rego_unsafe_var_error", "var " + name + " is unsafe"));
+    }
+
+    // ---------------------------------------------------------------- names
+
+    /** A local variable that is not yet bound (as opposed to input, data, imports and rules). */
+    private boolean isFreeLocal(Ctx ctx, Env env, String name) {
+        return isLocalName(ctx, env, name) && !env.isBound(name);
+    }
+
+    private boolean isLocalName(Ctx ctx, Env env, String name) {
+        return name.startsWith("$_") || env.isDeclared(name) || !isGlobalName(ctx, name);
+    }
+
+    private boolean isGlobalName(Ctx ctx, String name) {
+        return name.equals("input") || name.equals("data") || ctx.scope.aliases().containsKey(name)
+                || packageRule(ctx, name) != null;
+    }
+
+    private RuleTree.RuleSet packageRule(Ctx ctx, String name) {
+        RuleTree.Node pkg = tree.find(ctx.scope.pkg());
+        if (pkg == null) {
+            return null;
+        }
+        RuleTree.Node n = pkg.children().get(name);
+        return n == null ? null : n.rules();
+    }
+
+    // ---------------------------------------------------------------- terms
+
+    private void planTerm(Ctx ctx, Term t, Env env, IntConsumer k) {
+        FuncBuilder fb = ctx.fb;
+        if (t instanceof Term.Null) {
+            k.accept(constant(fb, new Ir.NullConst()));
+        } else if (t instanceof Term.Bool b) {
+            k.accept(constant(fb, new Ir.BoolConst(b.value())));
+        } else if (t instanceof Term.Num n) {
+            k.accept(constant(fb, number(n)));
+        } else if (t instanceof Term.Str s) {
+            k.accept(constant(fb, new Ir.StringConst(s.value())));
+        } else if (t instanceof Term.Var v) {
+            planVar(ctx, v, env, k);
+        } else if (t instanceof Term.Ref r) {
+            planRef(ctx, r, env, k);
+        } else if (t instanceof Term.Arr a) {
+            planTerms(ctx, a.items(), 0, new ArrayList<>(), env, items -> {
+                int arr = fb.newLocal();
+                fb.emit(new Ir.Make(Ir.Collection.ARRAY, arr));
+                items.forEach(i -> fb.emit(new Ir.ArrayAppend(arr, i)));
+                k.accept(arr);
+            });
+        } else if (t instanceof Term.SetLit s) {
+            planTerms(ctx, s.items(), 0, new ArrayList<>(), env, items -> {
+                int set = fb.newLocal();
+                fb.emit(new Ir.Make(Ir.Collection.SET, set));
+                items.forEach(i -> fb.emit(new Ir.SetAdd(set, i)));
+                k.accept(set);
+            });
+        } else if (t instanceof Term.Obj o) {
+            List<Term> flat = new ArrayList<>();
+            o.items().forEach(i -> {
+                flat.add(i.key());
+                flat.add(i.value());
+            });
+            planTerms(ctx, flat, 0, new ArrayList<>(), env, items -> {
+                int obj = fb.newLocal();
+                fb.emit(new Ir.Make(Ir.Collection.OBJECT, obj));
+                for (int i = 0; i < items.size(); i += 2) {
+                    fb.emit(new Ir.ObjectInsert(obj, items.get(i), items.get(i + 1), null));
+                }
+                k.accept(obj);
+            });
+        } else if (t instanceof Term.ArrayCompr c) {
+            k.accept(comprehension(ctx, Ir.Collection.ARRAY, c.body(), env, (inner, target) ->
+                    planTerm(ctx, c.head(), inner, v -> fb.emit(new Ir.ArrayAppend(target, v)))));
+        } else if (t instanceof Term.SetCompr c) {
+            k.accept(comprehension(ctx, Ir.Collection.SET, c.body(), env, (inner, target) ->
+                    planTerm(ctx, c.head(), inner, v -> fb.emit(new Ir.SetAdd(target, v)))));
+        } else if (t instanceof Term.ObjectCompr c) {
+            String msg = conflictMessage(c.pos(), "object keys must be unique", "object comprehension");
+            k.accept(comprehension(ctx, Ir.Collection.OBJECT, c.body(), env, (inner, target) ->
+                    planTerm(ctx, c.key(), inner, kv -> planTerm(ctx, c.value(), inner,
+                            vv -> fb.emit(new Ir.ObjectInsert(target, kv, vv, msg))))));
+        } else if (t instanceof Term.Call c) {
+            planCall(ctx, c, env, k);
+        } else {
+            throw new PlanError(new Diagnostic(t.pos(), "unsupported", "unsupported: term " + describe(t)));
+        }
+    }
+
+    private interface ComprehensionHead {
+        void plan(Env inner, int target);
+    }
+
+    private int comprehension(Ctx ctx, Ir.Collection kind, Body body, Env env, ComprehensionHead head) {
+        FuncBuilder fb = ctx.fb;
+        int target = fb.newLocal();
+        fb.emit(new Ir.Make(kind, target));
+        Ir.Block b = fb.block(() -> planBody(ctx, body, env.child(), () -> {}, inner -> head.plan(inner, target)));
+        fb.emit(new Ir.Blocks(List.of(b)));
+        return target;
+    }
+
+    private void planTerms(Ctx ctx, List<Term> ts, int i, List<Integer> acc, Env env, Consumer<List<Integer>> k) {
+        if (i == ts.size()) {
+            k.accept(List.copyOf(acc));
+            return;
+        }
+        planTerm(ctx, ts.get(i), env, v -> {
+            List<Integer> next = new ArrayList<>(acc);
+            next.add(v);
+            planTerms(ctx, ts, i + 1, next, env, k);
+        });
+    }
+
+    private static int constant(FuncBuilder fb, Ir.Constant c) {
+        int t = fb.newLocal();
+        fb.emit(new Ir.Const(c, t));
+        return t;
+    }
+
+    static Ir.Constant number(Term.Num n) {
+        String s = n.text();
+        if (!s.contains(".") && !s.contains("e") && !s.contains("E")) {
+            try {
+                return new Ir.IntConst(Long.parseLong(s));
+            } catch (NumberFormatException e) {
+                // too large for an integer: a float keeps its magnitude
+            }
+        }
+        double d = Double.parseDouble(s);
+        if (d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15) {
+            return new Ir.IntConst((long) d);
+        }
+        return new Ir.FloatConst(d);
+    }
+
+    private void planVar(Ctx ctx, Term.Var v, Env env, IntConsumer k) {
+        int local = env.local(v.name());
+        if (local >= 0) {
+            k.accept(local);
+            return;
+        }
+        if (isLocalName(ctx, env, v.name())) {
+            throw unsafe(v, v.pos());
+        }
+        planRef(ctx, new Term.Ref(v.pos(), v, List.of()), env, k);
+    }
+
+    private void planRef(Ctx ctx, Term.Ref r, Env env, IntConsumer k) {
+        FuncBuilder fb = ctx.fb;
+        Term head = r.head();
+        if (head instanceof Term.Var v && env.local(v.name()) < 0 && !isLocalName(ctx, env, v.name())) {
+            String name = v.name();
+            List<Term> path = new ArrayList<>();
+            List<String> base;
+            if (name.equals("input")) {
+                base = List.of("input");
+            } else if (name.equals("data")) {
+                base = List.of("data");
+            } else if (ctx.scope.aliases().containsKey(name)) {
+                base = ctx.scope.aliases().get(name);
+            } else {
+                List<String> p = new ArrayList<>();
+                p.add("data");
+                p.addAll(ctx.scope.pkg());
+                p.add(name);
+                base = p;
+            }
+            for (String s : base.subList(1, base.size())) {
+                path.add(new Term.Str(r.pos(), s));
+            }
+            path.addAll(r.path());
+            if (base.get(0).equals("input")) {
+                fb.emit(new Ir.Defined(INPUT, true));
+                planPath(ctx, INPUT, path, 0, env, k);
+            } else {
+                planDataRef(ctx, path, env, k);
+            }
+            return;
+        }
+        planTerm(ctx, head, env, h -> planPath(ctx, h, r.path(), 0, env, k));
+    }
+
+    /** Walks the rule tree along constant path segments; rules are called, the rest is data. */
+    private void planDataRef(Ctx ctx, List<Term> path, Env env, IntConsumer k) {
+        FuncBuilder fb = ctx.fb;
+        RuleTree.Node node = tree.root();
+        List<String> consts = new ArrayList<>();
+        int i = 0;
+        while (true) {
+            if (node.rules() != null) {
+                RuleTree.RuleSet rs = node.rules();
+                if (rs.isFunction()) {
+                    throw new PlanError(new Diagnostic(path.isEmpty() ? new Position("?", 1, 1) : path.get(0).pos(),
+                            "rego_type_error", "function " + rs.dotted() + " must be called with arguments"));
+                }
+                int v = fb.newLocal();
+                fb.emit(new Ir.Call(ruleFuncName(rs.path()), List.of(INPUT, DATA), v));
+                planPath(ctx, v, path, i, env, k);
+                return;
+            }
+            if (node.children().isEmpty()) {
+                planPath(ctx, DATA, path, 0, env, k);
+                return;
+            }
+            if (i == path.size()) {
+                int v = fb.newLocal();
+                fb.emit(new Ir.Call(requireDoc(consts), List.of(INPUT, DATA), v));
+                k.accept(v);
+                return;
+            }
+            Term seg = path.get(i);
+            if (seg instanceof Term.Str s) {
+                RuleTree.Node child = node.children().get(s.value());
+                if (child == null) {
+                    planPath(ctx, DATA, path, 0, env, k);
+                    return;
+                }
+                node = child;
+                consts.add(s.value());
+                i++;
+                continue;
+            }
+            int v = fb.newLocal();
+            fb.emit(new Ir.Call(requireDoc(consts), List.of(INPUT, DATA), v));
+            planPath(ctx, v, path, i, env, k);
+            return;
+        }
+    }
+
+    /** src[path[i]][path[i+1]]...: bound segments look up, free variables iterate. */
+    private void planPath(Ctx ctx, int src, List<Term> path, int i, Env env, IntConsumer k) {
+        if (i == path.size()) {
+            k.accept(src);
+            return;
+        }
+        FuncBuilder fb = ctx.fb;
+        Term seg = path.get(i);
+        if (seg instanceof Term.Var v && (v.isWildcard() || isFreeLocal(ctx, env, v.name()))) {
+            int key = fb.newLocal();
+            int val = fb.newLocal();
+            fb.emit(new Ir.Scan(src, key, val, fb.block(() -> {
+                if (!v.isWildcard()) {
+                    env.bind(v.name(), key);
+                }
+                planPath(ctx, val, path, i + 1, env, k);
+            })));
+            return;
+        }
+        Set<String> outs = new HashSet<>();
+        Vars.patternOutputs(seg, n -> isFreeLocal(ctx, env, n), outs);
+        if ((seg instanceof Term.Arr || seg instanceof Term.Obj) && !outs.isEmpty()) {
+            throw new PlanError(new Diagnostic(seg.pos(), "unsupported",
+                    "unsupported: pattern with unbound variables as a reference key"));
+        }
+        planTerm(ctx, seg, env, key -> {
+            int t = fb.newLocal();
+            fb.emit(new Ir.Dot(src, key, t));
+            planPath(ctx, t, path, i + 1, env, k);
+        });
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    private static Ir.Cmp cmp(String op) {
+        return switch (op) {
+            case "==" -> Ir.Cmp.EQ;
+            case "!=" -> Ir.Cmp.NE;
+            case "<" -> Ir.Cmp.LT;
+            case "<=" -> Ir.Cmp.LE;
+            case ">" -> Ir.Cmp.GT;
+            case ">=" -> Ir.Cmp.GE;
+            default -> throw new IllegalArgumentException(op);
+        };
+    }
+
+    private static final Map<String, String> ARITH = Map.of(
+            "+", "pc_plus", "-", "pc_minus", "*", "pc_mul", "/", "pc_div", "%", "pc_rem",
+            "|", "pc_union", "&", "pc_intersect");
+
+    private void planCall(Ctx ctx, Term.Call c, Env env, IntConsumer k) {
+        FuncBuilder fb = ctx.fb;
+        String name = c.name();
+        if (ARITH.containsKey(name)) {
+            planTerms(ctx, c.args(), 0, new ArrayList<>(), env, args -> {
+                int t = fb.newLocal();
+                fb.emit(new Ir.Call(ARITH.get(name), args, t));
+                k.accept(t);
+            });
+            return;
+        }
+        switch (name) {
+            case "==", "!=", "<", "<=", ">", ">=" -> {
+                planTerms(ctx, c.args(), 0, new ArrayList<>(), env, args -> {
+                    int t = fb.newLocal();
+                    fb.emit(new Ir.Compare(cmp(name), args.get(0), args.get(1), t));
+                    k.accept(t);
+                });
+                return;
+            }
+            case "in" -> {
+                int found = membership(ctx, c, env);
+                int t = fb.newLocal();
+                fb.emit(new Ir.Const(new Ir.BoolConst(false), t));
+                fb.emit(new Ir.Blocks(List.of(fb.block(() -> {
+                    fb.emit(new Ir.Defined(found, true));
+                    fb.emit(new Ir.Const(new Ir.BoolConst(true), t));
+                }))));
+                k.accept(t);
+                return;
+            }
+            case ":=", "=" -> throw new PlanError(new Diagnostic(c.pos(), "rego_parse_error",
+                    "'" + name + "' cannot be used inside an expression"));
+            default -> { }
+        }
+        CallTarget target = resolveCall(ctx, c);
+        planTerms(ctx, c.args(), 0, new ArrayList<>(), env, args -> {
+            int t = fb.newLocal();
+            List<Integer> all = new ArrayList<>();
+            if (target.user) {
+                all.add(INPUT);
+                all.add(DATA);
+            }
+            all.addAll(args);
+            fb.emit(new Ir.Call(target.func, all, t));
+            k.accept(t);
+        });
+    }
+
+    private record CallTarget(String func, boolean user) {}
+
+    private CallTarget resolveCall(Ctx ctx, Term.Call c) {
+        String name = c.name();
+        String[] parts = name.split("\\.");
+        List<String> path = null;
+        if (parts[0].equals("data")) {
+            path = List.of(parts).subList(1, parts.length);
+        } else if (ctx.scope.aliases().containsKey(parts[0]) && ctx.scope.aliases().get(parts[0]).get(0).equals("data")) {
+            List<String> p = new ArrayList<>(ctx.scope.aliases().get(parts[0]).subList(1, ctx.scope.aliases().get(parts[0]).size()));
+            p.addAll(List.of(parts).subList(1, parts.length));
+            path = p;
+        } else if (parts.length == 1 && packageRule(ctx, name) != null) {
+            List<String> p = new ArrayList<>(ctx.scope.pkg());
+            p.add(name);
+            path = p;
+        }
+        if (path != null) {
+            RuleTree.RuleSet rs = tree.ruleSet(path);
+            if (rs == null) {
+                throw new PlanError(new Diagnostic(c.pos(), "rego_type_error", "undefined function " + name));
+            }
+            if (!rs.isFunction()) {
+                throw new PlanError(new Diagnostic(c.pos(), "rego_type_error", rs.dotted() + " is a rule, not a function"));
+            }
+            if (rs.arity() != c.args().size()) {
+                throw new PlanError(new Diagnostic(c.pos(), "rego_type_error", name + ": arity mismatch: "
+                        + c.args().size() + " arguments given, function has " + rs.arity()));
+            }
+            return new CallTarget(ruleFuncName(rs.path()), true);
+        }
+        Builtins.Builtin b = Builtins.lookup(name).orElse(null);
+        if (b == null) {
+            if (Builtins.isKnownUnsupported(name)) {
+                throw new PlanError(new Diagnostic(c.pos(), "unsupported", "unsupported: builtin " + name + " at " + c.pos()));
+            }
+            throw new PlanError(new Diagnostic(c.pos(), "rego_type_error", "undefined function " + name));
+        }
+        if (b.arity() != c.args().size()) {
+            throw new PlanError(new Diagnostic(c.pos(), "rego_type_error", name + ": arity mismatch: "
+                    + c.args().size() + " arguments given, " + b.arity() + " expected"));
+        }
+        if (b.host()) {
+            hostBuiltins.add(b.name());
+            return new CallTarget("host:" + b.name(), false);
+        }
+        return new CallTarget(b.runtimeFunction(), false);
+    }
+
+    private static String describe(Term t) {
+        return t.getClass().getSimpleName().toLowerCase();
+    }
+
+    // ---------------------------------------------------------------- whole-program checks
+
+    private void checkRecursion() {
+        Map<String, Set<String>> graph = new HashMap<>();
+        for (Ir.Func f : funcs.values()) {
+            Set<String> calls = new LinkedHashSet<>();
+            collectCalls(f.body(), calls);
+            calls.retainAll(funcs.keySet());
+            graph.put(f.name(), calls);
+        }
+        Set<String> done = new HashSet<>();
+        Set<String> reported = new HashSet<>();
+        for (String f : funcs.keySet()) {
+            dfs(f, graph, new ArrayList<>(), new HashSet<>(), done, reported);
+        }
+    }
+
+    private void dfs(String f, Map<String, Set<String>> graph, List<String> stack, Set<String> onStack,
+                     Set<String> done, Set<String> reported) {
+        if (done.contains(f)) {
+            return;
+        }
+        if (onStack.contains(f)) {
+            List<String> cycle = new ArrayList<>(stack.subList(stack.indexOf(f), stack.size()));
+            cycle.add(f);
+            String rule = cycle.stream().filter(funcPos::containsKey).findFirst().orElse(f);
+            if (reported.add(rule)) {
+                diags.add(new Diagnostic(funcPos.getOrDefault(rule, new Position("?", 1, 1)), "rego_recursion_error",
+                        "rule " + rule + " is recursive: " + String.join(" -> ", cycle.stream().map(Planner::display).toList())));
+            }
+            return;
+        }
+        onStack.add(f);
+        stack.add(f);
+        for (String g : graph.getOrDefault(f, Set.of())) {
+            dfs(g, graph, stack, onStack, done, reported);
+        }
+        stack.remove(stack.size() - 1);
+        onStack.remove(f);
+        done.add(f);
+    }
+
+    private static String display(String func) {
+        return func.startsWith("doc:") ? func.substring(4) : func;
+    }
+
+    static void collectCalls(Ir.Block b, Set<String> out) {
+        for (Ir.Stmt s : b.stmts()) {
+            if (s instanceof Ir.Call c) {
+                out.add(c.func());
+            } else if (s instanceof Ir.Scan sc) {
+                collectCalls(sc.body(), out);
+            } else if (s instanceof Ir.Blocks bs) {
+                bs.blocks().forEach(x -> collectCalls(x, out));
+            }
+        }
+    }
+
+    /** The functions reachable from the entrypoints, in a stable order. */
+    private List<Ir.Func> reachable(List<Ir.Entrypoint> eps) {
+        Set<String> seen = new LinkedHashSet<>();
+        Deque<String> work = new ArrayDeque<>();
+        eps.forEach(e -> work.add(e.func()));
+        while (!work.isEmpty()) {
+            String f = work.poll();
+            if (!funcs.containsKey(f) || !seen.add(f)) {
+                continue;
+            }
+            Set<String> calls = new LinkedHashSet<>();
+            collectCalls(funcs.get(f).body(), calls);
+            work.addAll(calls);
+        }
+        return seen.stream().map(funcs::get).toList();
+    }
+}
