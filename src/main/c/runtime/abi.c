@@ -87,11 +87,9 @@ EXPORT("eval") int32_t eval(eval_ctx *c) {
 }
 
 /* The single-call path of ABI 1.2+: input arrives as JSON text just below heap_ptr. */
-EXPORT("opa_eval")
-const char *opa_eval(int32_t reserved, int32_t ep, pc_value *data, const char *input, int32_t input_len,
-                     uint32_t heap_ptr, int32_t format) {
-    (void)reserved;
-    opa_heap_ptr_set(heap_ptr);
+__attribute__((noinline)) static const char *eval_once(int32_t ep, pc_value *data, const char *input,
+                                                       int32_t input_len, uint32_t heap_ptr, int32_t format) {
+    pc_heap_ptr_set(heap_ptr);
     pc_value *in = 0;
     if (input && input_len > 0) {
         in = pc_parse(input, input_len, 0);
@@ -101,6 +99,16 @@ const char *opa_eval(int32_t reserved, int32_t ep, pc_value *data, const char *i
     }
     pc_value *rs = result_set(pc_plan_eval(ep, in, data ? data : pc_obj_new()));
     return pc_dump(rs, format == 1);
+}
+
+/* A new evaluation starts here with no wasm frames live, so the stack can be reset before
+ * eval_once's prologue claims any of it. */
+EXPORT("opa_eval")
+const char *opa_eval(int32_t reserved, int32_t ep, pc_value *data, const char *input, int32_t input_len,
+                     uint32_t heap_ptr, int32_t format) {
+    (void)reserved;
+    PC_RESET_STACK();
+    return eval_once(ep, data, input, input_len, heap_ptr, format);
 }
 
 EXPORT("builtins") pc_value *builtins(void) {

@@ -55,16 +55,23 @@ void *pc_realloc(void *p, uint32_t old_n, uint32_t new_n) {
     return q;
 }
 
-void pc_stack_check(void) {
-    if (pc_stack_low()) {
+void pc_depth_check(int32_t depth) {
+    if (depth > PC_MAX_VALUE_DEPTH || pc_stack_low()) {
         opa_abort("stack exhausted: value nested too deeply");
     }
 }
 
+void pc_heap_ptr_set(uint32_t p) { heap_ptr = p; }
+
 EXPORT("opa_malloc") void *opa_malloc(uint32_t size) { return pc_alloc(size); }
 EXPORT("opa_free") void opa_free(void *p) { (void)p; }
 EXPORT("opa_heap_ptr_get") uint32_t opa_heap_ptr_get(void) { return heap_current(); }
-EXPORT("opa_heap_ptr_set") void opa_heap_ptr_set(uint32_t p) { heap_ptr = p; }
+/* Hosts call this before each evaluation, with no wasm frames live: the place to undo the stack
+ * an earlier abort leaked. Runtime code uses pc_heap_ptr_set instead. */
+EXPORT("opa_heap_ptr_set") void opa_heap_ptr_set(uint32_t p) {
+    PC_RESET_STACK();
+    heap_ptr = p;
+}
 /* Stashing exists in OPA's ABI for its free-list allocator; rewinding covers it here. */
 EXPORT("opa_heap_blocks_stash") void opa_heap_blocks_stash(void) {}
 EXPORT("opa_heap_stash_clear") void opa_heap_stash_clear(void) {}

@@ -151,11 +151,11 @@ EXPORT("pc_bi_object_remove") pc_value *pc_bi_object_remove(pc_value *obj, pc_va
     return out;
 }
 
-static pc_value *merge(pc_value *a, pc_value *b) {
+static pc_value *merge(pc_value *a, pc_value *b, int32_t depth) {
     if (!is_type(a, PC_OBJECT) || !is_type(b, PC_OBJECT)) {
         return b;
     }
-    pc_stack_check();
+    pc_depth_check(depth);
     pc_value *out = pc_obj_new();
     int32_t i = 0, j = 0;
     while (i < a->len || j < b->len) {
@@ -167,7 +167,7 @@ static pc_value *merge(pc_value *a, pc_value *b) {
             pc_obj_push_unsorted(out, b->u.items[j], b->vals[j]);
             j++;
         } else {
-            pc_obj_push_unsorted(out, b->u.items[j], merge(a->vals[i], b->vals[j]));
+            pc_obj_push_unsorted(out, b->u.items[j], merge(a->vals[i], b->vals[j], depth + 1));
             i++;
             j++;
         }
@@ -179,7 +179,7 @@ EXPORT("pc_bi_object_union") pc_value *pc_bi_object_union(pc_value *a, pc_value 
     if (!is_type(a, PC_OBJECT) || !is_type(b, PC_OBJECT)) {
         return 0;
     }
-    return merge(a, b);
+    return merge(a, b, 0);
 }
 
 EXPORT("pc_bi_object_get") pc_value *pc_bi_object_get(pc_value *obj, pc_value *key, pc_value *dflt) {

@@ -44,7 +44,7 @@ static int cmp_str(pc_value *a, pc_value *b) {
 
 static int cmp_len(int32_t a, int32_t b) { return a < b ? -1 : (a > b ? 1 : 0); }
 
-EXPORT("pc_compare") int32_t pc_compare(pc_value *a, pc_value *b) {
+int32_t pc_compare_d(pc_value *a, pc_value *b, int32_t depth) {
     if (a == b) {
         return 0;
     }
@@ -67,16 +67,16 @@ EXPORT("pc_compare") int32_t pc_compare(pc_value *a, pc_value *b) {
     default:
         break;
     }
-    pc_stack_check();
+    pc_depth_check(depth);
     int32_t n = a->len < b->len ? a->len : b->len;
     for (int32_t i = 0; i < n; i++) {
-        int c = pc_compare(a->u.items[i], b->u.items[i]);
+        int c = pc_compare_d(a->u.items[i], b->u.items[i], depth + 1);
         if (c != 0) {
             return c;
         }
         /* objects: key i, then value i, before moving on (keys are already sorted) */
         if (a->type == PC_OBJECT) {
-            c = pc_compare(a->vals[i], b->vals[i]);
+            c = pc_compare_d(a->vals[i], b->vals[i], depth + 1);
             if (c != 0) {
                 return c;
             }
@@ -85,7 +85,9 @@ EXPORT("pc_compare") int32_t pc_compare(pc_value *a, pc_value *b) {
     return cmp_len(a->len, b->len);
 }
 
-EXPORT("pc_equal") int32_t pc_equal(pc_value *a, pc_value *b) {
+EXPORT("pc_compare") int32_t pc_compare(pc_value *a, pc_value *b) { return pc_compare_d(a, b, 0); }
+
+static int32_t equal_d(pc_value *a, pc_value *b, int32_t depth) {
     if (a == b) {
         return 1;
     }
@@ -107,17 +109,19 @@ EXPORT("pc_equal") int32_t pc_equal(pc_value *a, pc_value *b) {
     if (a->len != b->len) {
         return 0;
     }
-    pc_stack_check();
+    pc_depth_check(depth);
     for (int32_t i = 0; i < a->len; i++) {
-        if (!pc_equal(a->u.items[i], b->u.items[i])) {
+        if (!equal_d(a->u.items[i], b->u.items[i], depth + 1)) {
             return 0;
         }
-        if (a->type == PC_OBJECT && !pc_equal(a->vals[i], b->vals[i])) {
+        if (a->type == PC_OBJECT && !equal_d(a->vals[i], b->vals[i], depth + 1)) {
             return 0;
         }
     }
     return 1;
 }
+
+EXPORT("pc_equal") int32_t pc_equal(pc_value *a, pc_value *b) { return equal_d(a, b, 0); }
 
 /* Bottom-up merge sort: stable (pc_obj_finish relies on that for "last key wins") and
  * O(n log n) without recursion. */

@@ -4,8 +4,6 @@
  */
 #include "pc.h"
 
-#define MAX_DEPTH 1000
-
 typedef struct {
     const char *s;
     int32_t n, pos, depth;
@@ -209,7 +207,7 @@ static pc_value *parse_brace(parser *p) {
 
 static pc_value *parse_value(parser *p) {
     skip_ws(p);
-    if (p->pos >= p->n || p->depth >= MAX_DEPTH || pc_stack_low()) {
+    if (p->pos >= p->n || p->depth >= PC_MAX_PARSE_DEPTH || pc_stack_low()) {
         return 0;
     }
     char c = p->s[p->pos];
@@ -308,20 +306,20 @@ static void dump_string(pc_sb *sb, const char *s, int32_t n) {
     pc_sb_putc(sb, '"');
 }
 
-static void dump_value(pc_sb *sb, pc_value *v, int rego);
+static void dump_value(pc_sb *sb, pc_value *v, int rego, int32_t depth);
 
-static void dump_key(pc_sb *sb, pc_value *k, int rego) {
+static void dump_key(pc_sb *sb, pc_value *k, int rego, int32_t depth) {
     if (rego || k->type == PC_STRING) {
-        dump_value(sb, k, rego);
+        dump_value(sb, k, rego, depth);
         return;
     }
     /* JSON keys must be strings: use the key's own JSON text */
     pc_sb inner = {0, 0, 0};
-    dump_value(&inner, k, 0);
+    dump_value(&inner, k, 0, depth);
     dump_string(sb, inner.buf, (int32_t)inner.len);
 }
 
-static void dump_value(pc_sb *sb, pc_value *v, int rego) {
+static void dump_value(pc_sb *sb, pc_value *v, int rego, int32_t depth) {
     if (!v) {
         pc_sb_put(sb, "null", 4); /* undefined has no text; keep the output well-formed */
         return;
@@ -348,7 +346,7 @@ static void dump_value(pc_sb *sb, pc_value *v, int rego) {
     default:
         break;
     }
-    pc_stack_check();
+    pc_depth_check(depth);
     if (v->type == PC_SET && rego && v->len == 0) {
         pc_sb_put(sb, "set()", 5);
         return;
@@ -360,11 +358,11 @@ static void dump_value(pc_sb *sb, pc_value *v, int rego) {
             pc_sb_putc(sb, ',');
         }
         if (v->type == PC_OBJECT) {
-            dump_key(sb, v->u.items[i], rego);
+            dump_key(sb, v->u.items[i], rego, depth + 1);
             pc_sb_putc(sb, ':');
-            dump_value(sb, v->vals[i], rego);
+            dump_value(sb, v->vals[i], rego, depth + 1);
         } else {
-            dump_value(sb, v->u.items[i], rego);
+            dump_value(sb, v->u.items[i], rego, depth + 1);
         }
     }
     pc_sb_putc(sb, open == '[' ? ']' : '}');
@@ -372,7 +370,7 @@ static void dump_value(pc_sb *sb, pc_value *v, int rego) {
 
 const char *pc_dump(pc_value *v, int rego_syntax) {
     pc_sb sb = {0, 0, 0};
-    dump_value(&sb, v, rego_syntax);
+    dump_value(&sb, v, rego_syntax, 0);
     pc_sb_putc(&sb, 0);
     return sb.buf;
 }

@@ -123,6 +123,65 @@ static double bitsd(uint64_t u) {
 
 /* ---------------------------------------------------------------- double -> shortest digits */
 
+static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+
+/* Fast path for the numbers policies actually contain (0.1, 2.5, 1e21): if v = m * 10^-n for a
+ * small integer m, the decimal m*10^-n reads back as v exactly when the (correctly rounded)
+ * division m / 10^n reproduces v. Trying n upward finds the fewest digits, which is the same
+ * answer as the exact algorithm whenever m < 2^50 (the product's rounding error is then far
+ * below 0.5). Returns 0 when no such m exists; the bignum path takes over. */
+#define TWO50 1125899906842624.0
+
+static int32_t fast_digits(double v, char *digits, int32_t *k_out) {
+    double m = 0;
+    int32_t n = 0, found = 0;
+    for (n = 0; n <= 22 && v < TWO50; n++) {
+        double x = v * pow10_exact[n];
+        if (x >= TWO50) {
+            break;
+        }
+        double r = __builtin_floor(x + 0.5);
+        if (r / pow10_exact[n] == v) {
+            m = r;
+            found = 1;
+            break;
+        }
+    }
+    for (int32_t j = 22; !found && j >= 1 && v >= 1e15; j--) {
+        double x = v / pow10_exact[j];
+        if (x < 1 || x >= TWO50) {
+            continue;
+        }
+        double r = __builtin_floor(x + 0.5);
+        if (r * pow10_exact[j] == v) {
+            m = r;
+            n = -j;
+            found = 1;
+        }
+    }
+    if (!found || m < 1) {
+        return 0;
+    }
+    char tmp[24];
+    int32_t len = 0;
+    for (uint64_t u = (uint64_t)m; u; u /= 10) {
+        tmp[len++] = (char)('0' + u % 10);
+    }
+    int32_t z = 0;
+    while (tmp[z] == '0') {
+        z++;
+    }
+    int32_t nd = 0;
+    for (int32_t i = len - 1; i >= z; i--) {
+        digits[nd++] = tmp[i];
+    }
+    *k_out = len - n;
+    return nd;
+}
+
 /* v > 0 finite. Writes digits (no terminator); v = 0.d1d2... * 10^(*k). Returns digit count. */
 static int32_t shortest_digits(double v, char *digits, int32_t *k_out) {
     uint64_t bits = dbits(v);
@@ -249,7 +308,10 @@ int32_t pc_format_number(pc_value *v, char *buf) {
     }
     char dig[24];
     int32_t k;
-    int32_t n = shortest_digits(d, dig, &k);
+    int32_t n = fast_digits(d, dig, &k);
+    if (n == 0) {
+        n = shortest_digits(d, dig, &k);
+    }
     if (d < 1e-6 || d >= 1e21) {
         int32_t x = k - 1;
         buf[len++] = dig[0];
@@ -283,10 +345,6 @@ int32_t pc_format_number(pc_value *v, char *buf) {
 }
 
 /* ---------------------------------------------------------------- decimal text -> double */
-
-static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 /* compare D*10^E with M*2^q exactly */
 static int cmp_exact(uint64_t D, int32_t E, uint64_t M, int32_t q) {

@@ -31,7 +31,6 @@ IMPORT("opa_abort") void opa_abort(const char *msg);
 
 /* ---- alloc.c ---- */
 void *pc_alloc(uint32_t n);
-void opa_heap_ptr_set(uint32_t p);
 void *pc_realloc(void *p, uint32_t old_n, uint32_t new_n);
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
@@ -39,14 +38,26 @@ void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t pc_strlen(const char *s);
 
-/* Recursion over values is bounded by the 64 KiB shadow stack that sits below address 65536
- * (--stack-first); checking the stack pointer lets deep inputs fail cleanly instead of trapping
- * on an out-of-bounds write below address 0. */
+/* Recursion over values must fail cleanly rather than trap: either on an out-of-bounds write
+ * below address 0 once the 64 KiB shadow stack (--stack-first) runs out, or when the engine's own
+ * call stack does (Chicory, the JVM engine, manages roughly 1-2 thousand nested wasm calls on a
+ * default thread). The parser stops at PC_MAX_PARSE_DEPTH; other recursive walks get a little
+ * headroom above it because generated code may wrap parsed values a few levels deeper. */
+#define PC_MAX_PARSE_DEPTH 1000
+#define PC_MAX_VALUE_DEPTH 1100
 #define PC_STACK_RESERVE 12288u
 static inline int pc_stack_low(void) {
     return (uintptr_t)__builtin_frame_address(0) < PC_STACK_RESERVE;
 }
-void pc_stack_check(void);
+void pc_depth_check(int32_t depth); /* aborts when a value walk is too deep */
+
+/* The shadow stack occupies [0, 65536) (-z stack-size=65536, --stack-first).
+ * A trap (opa_abort included) leaves __stack_pointer wherever it was, so the host entry points
+ * that start a new evaluation put it back; otherwise every abort would leak stack. */
+#define PC_RESET_STACK()                                                                           \
+    __asm__ volatile(".globaltype __stack_pointer, i32\n\ti32.const 65536\n\t"                    \
+                     "global.set __stack_pointer" ::: "memory")
+void pc_heap_ptr_set(uint32_t p);
 
 /* ---- value.c ---- */
 pc_value *pc_str_copy(const char *bytes, int32_t len);
@@ -66,6 +77,7 @@ int pc_is_int(pc_value *v, int64_t *out); /* number with an integral value fitti
 
 /* ---- compare.c ---- */
 int pc_num_cmp(pc_value *a, pc_value *b);
+int32_t pc_compare_d(pc_value *a, pc_value *b, int32_t depth);
 void pc_sort_values(pc_value **items, int32_t n);
 void pc_sort_index(pc_value **keys, int32_t *idx, int32_t n);
 

@@ -200,9 +200,18 @@ void pc_obj_push_unsorted(pc_value *obj, pc_value *key, pc_value *v) {
 
 /* Stable sort, then keep the last of equal keys: a repeated JSON key behaves like a later
  * assignment, matching encoding/json. */
+static int strictly_sorted(pc_value **items, int32_t n) {
+    for (int32_t i = 1; i < n; i++) {
+        if (pc_compare(items[i - 1], items[i]) >= 0) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 void pc_obj_finish(pc_value *obj) {
     int32_t n = obj->len;
-    if (n < 2) {
+    if (n < 2 || strictly_sorted(obj->u.items, n)) { /* canonical JSON input already is */
         return;
     }
     int32_t *idx = pc_alloc((uint32_t)n * 4u);
@@ -235,7 +244,7 @@ void pc_set_push_unsorted(pc_value *set, pc_value *v) {
 
 void pc_set_finish(pc_value *set) {
     int32_t n = set->len;
-    if (n < 2) {
+    if (n < 2 || strictly_sorted(set->u.items, n)) {
         return;
     }
     pc_sort_values(set->u.items, n);

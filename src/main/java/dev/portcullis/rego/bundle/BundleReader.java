@@ -94,6 +94,9 @@ public final class BundleReader {
                 if (entry.isDirectory()) {
                     continue;
                 }
+                if (name.equals("/")) {
+                    throw new BundleFormatException("entry " + entry.getName() + ": file with an empty path");
+                }
                 byte type = entry.getLinkFlag();
                 if (entry.isSymbolicLink() || entry.isLink() || entry.isCharacterDevice() || entry.isBlockDevice()
                         || entry.isFIFO() || !(type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM

@@ -1,5 +1,6 @@
 package dev.portcullis.rego.check;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -57,6 +58,67 @@ public final class Builtins {
             "union", "lower", "upper", "replace", "strings", "substring", "trim", "trim_left", "trim_prefix",
             "trim_right", "trim_suffix", "trim_space", "type_name", "is_number", "is_boolean", "is_array",
             "is_set", "is_object", "is_null");
+
+    /**
+     * Accepted argument types per builtin and operator, for the static check of literal arguments.
+     * Types are Rego type names joined by '|'; "any" accepts everything.
+     */
+    private static final Map<String, List<String>> ARG_TYPES = new TreeMap<>();
+
+    private static void args(String name, String... types) {
+        ARG_TYPES.put(name, List.of(types));
+    }
+
+    static {
+        String coll = "array|set";
+        for (String n : List.of("count")) {
+            args(n, "string|array|object|set");
+        }
+        for (String n : List.of("sum", "product", "max", "min", "sort")) {
+            args(n, coll);
+        }
+        for (String n : List.of("abs", "round", "ceil", "floor")) {
+            args(n, "number");
+        }
+        args("to_number", "null|boolean|number|string");
+        for (String n : List.of("lower", "upper", "trim_space")) {
+            args(n, "string");
+        }
+        args("object.keys", "object");
+        args("array.reverse", "array");
+        args("union", "set");
+        args("intersection", "set");
+        args("numbers.range", "number", "number");
+        args("concat", "string", coll);
+        for (String n : List.of("contains", "startswith", "endswith", "split", "trim", "trim_prefix", "trim_suffix",
+                "trim_left", "trim_right", "indexof")) {
+            args(n, "string", "string");
+        }
+        args("format_int", "number", "number");
+        args("object.remove", "object", "array|set|object");
+        args("object.union", "object", "object");
+        args("array.concat", "array", "array");
+        args("replace", "string", "string", "string");
+        args("substring", "string", "number", "number");
+        args("object.get", "object", "any", "any");
+        args("array.slice", "array", "number", "number");
+        args("sprintf", "string", "array");
+        for (String op : List.of("+", "*", "/", "%")) {
+            args(op, "number", "number");
+        }
+        args("-", "number|set", "number|set");
+        args("|", "set", "set");
+        args("&", "set", "set");
+    }
+
+    /**
+     * The types argument {@code index} of {@code name} accepts ("any" when unconstrained or
+     * unknown).
+     */
+    public static String argumentTypes(String name, int index) {
+        List<String> t = ARG_TYPES.get(name);
+        return t == null || index >= t.size() ? "any" : t.get(index);
+    }
 
     private Builtins() {}
 

@@ -79,7 +79,8 @@ final class InspectCommand implements Callable<Integer> {
             }
             return Main.OK;
         }
-        out.println("Bundle:      " + bundlePath + " (" + human(bytes.length) + ")");
+        out.println("Bundle:      " + bundlePath);
+        out.println("Size:        " + human(bytes.length));
         out.println("SHA-256:     " + digest);
         out.println("Revision:    " + (m.revision().isEmpty() ? "(none)" : m.revision()));
         out.println("Roots:       " + (m.roots() == null ? "(not set)" : String.join(", ", m.roots().stream()

@@ -96,11 +96,22 @@ public final class Planner {
         final FuncBuilder fb;
         final ModuleScope scope;
         final String ruleName;
+        /** The local holding input: the parameter, or a replacement made by {@code with input as}. */
+        final int input;
 
         Ctx(FuncBuilder fb, ModuleScope scope, String ruleName) {
+            this(fb, scope, ruleName, INPUT);
+        }
+
+        private Ctx(FuncBuilder fb, ModuleScope scope, String ruleName, int input) {
             this.fb = fb;
             this.scope = scope;
             this.ruleName = ruleName;
+            this.input = input;
+        }
+
+        Ctx withInput(int local) {
+            return new Ctx(fb, scope, ruleName, local);
         }
     }
 
@@ -378,6 +389,11 @@ public final class Planner {
         FuncBuilder fb = ctx.fb;
         if (lit instanceof Literal.SomeDecl) {
             next.run();
+        } else if (lit instanceof Literal.Expr e && !e.withs().isEmpty()) {
+            withInput(ctx, e.withs(), 0, ctx.input, env, replaced -> {
+                Literal.Expr plain = new Literal.Expr(e.pos(), e.negated(), e.term());
+                planLiterals(replaced, List.of(plain), 0, env, next);
+            });
         } else if (lit instanceof Literal.Expr e && !e.negated()) {
             planExpr(ctx, e.term(), env, next);
         } else if (lit instanceof Literal.Expr e) {
@@ -418,6 +434,48 @@ public final class Planner {
                 next.run();
             });
         }
+    }
+
+    /**
+     * Applies {@code with} modifiers in order, each replacing input (or a path below it), then
+     * continues with a context whose input is the result. Rules called from the literal receive it
+     * as their input parameter, which is what makes the replacement reach them.
+     */
+    private void withInput(Ctx ctx, List<Literal.With> withs, int i, int current, Env env, Consumer<Ctx> k) {
+        if (i == withs.size()) {
+            k.accept(ctx.withInput(current));
+            return;
+        }
+        FuncBuilder fb = ctx.fb;
+        Literal.With w = withs.get(i);
+        planTerm(ctx, w.value(), env, value -> {
+            if (!(w.target() instanceof Term.Ref r)) {
+                withInput(ctx, withs, i + 1, value, env, k);
+                return;
+            }
+            int nested = value;
+            List<Term> path = r.path();
+            for (int j = path.size() - 1; j >= 0; j--) {
+                int obj = fb.newLocal();
+                fb.emit(new Ir.Make(Ir.Collection.OBJECT, obj));
+                int key = constant(fb, new Ir.StringConst(((Term.Str) path.get(j)).value()));
+                fb.emit(new Ir.ObjectInsert(obj, key, nested, null));
+                nested = obj;
+            }
+            int merged = fb.newLocal();
+            int overlay = nested;
+            fb.emit(new Ir.Reset(merged));
+            fb.emit(new Ir.Blocks(List.of(
+                    fb.block(() -> {
+                        fb.emit(new Ir.Defined(current, true));
+                        fb.emit(new Ir.Call("pc_bi_object_union", List.of(current, overlay), merged));
+                    }),
+                    fb.block(() -> {
+                        fb.emit(new Ir.Defined(merged, false));
+                        fb.emit(new Ir.Assign(overlay, merged));
+                    }))));
+            withInput(ctx, withs, i + 1, merged, env, k);
+        });
     }
 
     /**
@@ -462,13 +520,42 @@ public final class Planner {
                     next.run();
                     return;
                 }
-                default -> { }
+                default -> {
+                    if (outputArgCall(ctx, c)) {
+                        List<Term> in = c.args().subList(0, c.args().size() - 1);
+                        Term out = c.args().get(c.args().size() - 1);
+                        planCall(ctx, new Term.Call(c.pos(), c.name(), in), env, v -> unify(ctx, out, v, env, next));
+                        return;
+                    }
+                }
             }
         }
         planTerm(ctx, term, env, v -> {
             fb.emit(new Ir.NotFalse(v));
             next.run();
         });
+    }
+
+    /**
+     * A call with one argument more than the function takes: Rego binds the last argument to the
+     * result ({@code count(xs, n)}).
+     */
+    private boolean outputArgCall(Ctx ctx, Term.Call c) {
+        if (ARITH.containsKey(c.name()) || c.name().length() <= 2 && !Character.isLetter(c.name().charAt(0))) {
+            return false;
+        }
+        int arity = arityOf(ctx, c.name());
+        return arity >= 0 && c.args().size() == arity + 1;
+    }
+
+    /** Arity of a builtin or of a user function reachable by this name from any package; -1 if unknown. */
+    private int arityOf(Ctx ctx, String name) {
+        List<String> path = userFunctionPath(ctx, name);
+        if (path != null) {
+            RuleTree.RuleSet rs = tree.ruleSet(path);
+            return rs != null && rs.isFunction() ? rs.arity() : -1;
+        }
+        return Builtins.lookup(name).map(Builtins.Builtin::arity).orElse(-1);
     }
 
     private void checkAssignTarget(Term lhs, Env env) {
@@ -534,6 +621,14 @@ public final class Planner {
             planTerm(ctx, b, env, vb -> unify(ctx, a, vb, env, next));
         } else if (a instanceof Term.Arr aa && b instanceof Term.Arr ba && aa.items().size() == ba.items().size()) {
             unifyPairs(ctx, aa.items(), ba.items(), 0, env, next, pos);
+        } else if (a instanceof Term.Obj ao && b instanceof Term.Obj bo && sameConstantKeys(ao, bo)) {
+            List<Term> as = new ArrayList<>();
+            List<Term> bs = new ArrayList<>();
+            for (Term.Obj.Item i : ao.items()) {
+                as.add(i.value());
+                bs.add(valueOf(bo, i.key()));
+            }
+            unifyPairs(ctx, as, bs, 0, env, next, pos);
         } else {
             Set<Term.Var> need = new LinkedHashSet<>();
             Vars.needed(a, free, outer, need);
@@ -642,36 +737,39 @@ public final class Planner {
         Predicate<String> free = n -> isFreeLocal(ctx, env, n) && !boundNow.contains(n);
         Set<String> outer = new HashSet<>();
         for (Literal l : lits) {
-            outer.addAll(outputs(l, n -> isFreeLocal(ctx, env, n)));
+            outer.addAll(outputs(ctx, l, n -> isFreeLocal(ctx, env, n)));
         }
         List<Literal> remaining = new ArrayList<>(lits);
         List<Literal> out = new ArrayList<>();
         while (!remaining.isEmpty()) {
             Literal pick = null;
             for (Literal l : remaining) {
-                if (missing(l, free, outer).isEmpty()) {
+                if (missing(ctx, l, free, outer).isEmpty()) {
                     pick = l;
                     break;
                 }
             }
             if (pick == null) {
                 Literal l = remaining.get(0);
-                Set<Term.Var> m = missing(l, free, outer);
+                Set<Term.Var> m = missing(ctx, l, free, outer);
                 throw unsafe(m.iterator().next(), l.pos());
             }
             remaining.remove(pick);
             out.add(pick);
-            boundNow.addAll(outputs(pick, free));
+            boundNow.addAll(outputs(ctx, pick, free));
         }
         return out;
     }
 
-    private Set<Term.Var> missing(Literal l, Predicate<String> free, Set<String> outer) {
+    private Set<Term.Var> missing(Ctx ctx, Literal l, Predicate<String> free, Set<String> outer) {
         Set<Term.Var> need = new LinkedHashSet<>();
         if (l instanceof Literal.SomeDecl) {
             return need;
         }
         if (l instanceof Literal.Expr e) {
+            for (Literal.With w : e.withs()) {
+                Vars.needed(w.value(), free, outer, need);
+            }
             if (!e.negated() && e.term() instanceof Term.Call c && c.name().equals(":=")) {
                 Vars.needed(c.args().get(1), free, outer, need);
                 Vars.neededAsPattern(c.args().get(0), free, outer, need);
@@ -684,6 +782,22 @@ public final class Planner {
                         Vars.neededAsPattern(c.args().get(1), free, outer, need);
                     }
                 }
+            } else if (e.negated()) {
+                Vars.needed(e.term(), free, outer, need);
+                Set<String> iterated = new HashSet<>();
+                Vars.refOutputs(e.term(), free, iterated);
+                Set<Term.Var> all = new LinkedHashSet<>();
+                Vars.allVars(e.term(), all);
+                for (Term.Var v : all) {
+                    if (!v.isWildcard() && iterated.contains(v.name())) {
+                        need.add(v);
+                    }
+                }
+            } else if (e.term() instanceof Term.Call c && outputArgCall(ctx, c)) {
+                for (Term arg : c.args().subList(0, c.args().size() - 1)) {
+                    Vars.needed(arg, free, outer, need);
+                }
+                Vars.neededAsPattern(c.args().get(c.args().size() - 1), free, outer, need);
             } else {
                 Vars.needed(e.term(), free, outer, need);
             }
@@ -718,15 +832,71 @@ public final class Planner {
             }
             return true;
         }
+        if (a instanceof Term.Obj ao && b instanceof Term.Obj bo && sameConstantKeys(ao, bo)) {
+            for (Term.Obj.Item i : ao.items()) {
+                if (!unifiable(i.value(), valueOf(bo, i.key()), free, outer)) {
+                    return false;
+                }
+            }
+            return true;
+        }
         return false;
     }
 
-    private static Set<String> outputs(Literal l, Predicate<String> free) {
+    /** Both objects have the same scalar-literal keys, so they can be unified key by key. */
+    private static boolean sameConstantKeys(Term.Obj a, Term.Obj b) {
+        if (a.items().size() != b.items().size()) {
+            return false;
+        }
+        Set<String> ka = new HashSet<>();
+        for (Term.Obj.Item i : a.items()) {
+            String k = scalarKey(i.key());
+            if (k == null) {
+                return false;
+            }
+            ka.add(k);
+        }
+        for (Term.Obj.Item i : b.items()) {
+            String k = scalarKey(i.key());
+            if (k == null || !ka.contains(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Term valueOf(Term.Obj o, Term key) {
+        String k = scalarKey(key);
+        for (Term.Obj.Item i : o.items()) {
+            if (k.equals(scalarKey(i.key()))) {
+                return i.value();
+            }
+        }
+        throw new IllegalStateException("key not found");
+    }
+
+    private static String scalarKey(Term t) {
+        if (t instanceof Term.Str s) {
+            return "s:" + s.value();
+        } else if (t instanceof Term.Num n) {
+            return "n:" + number(n);
+        } else if (t instanceof Term.Bool b) {
+            return "b:" + b.value();
+        } else if (t instanceof Term.Null) {
+            return "null";
+        }
+        return null;
+    }
+
+    private Set<String> outputs(Ctx ctx, Literal l, Predicate<String> free) {
         Set<String> out = new HashSet<>();
         if (l instanceof Literal.Expr e && !e.negated()) {
             if (e.term() instanceof Term.Call c && (c.name().equals(":=") || c.name().equals("="))) {
                 Vars.patternOutputs(c.args().get(0), free, out);
                 Vars.patternOutputs(c.args().get(1), free, out);
+            } else if (e.term() instanceof Term.Call c && outputArgCall(ctx, c)) {
+                Vars.refOutputs(e.term(), free, out);
+                Vars.patternOutputs(c.args().get(c.args().size() - 1), free, out);
             } else {
                 Vars.refOutputs(e.term(), free, out);
             }
@@ -919,8 +1089,8 @@ public final class Planner {
             }
             path.addAll(r.path());
             if (base.get(0).equals("input")) {
-                fb.emit(new Ir.Defined(INPUT, true));
-                planPath(ctx, INPUT, path, 0, env, k);
+                fb.emit(new Ir.Defined(ctx.input, true));
+                planPath(ctx, ctx.input, path, 0, env, k);
             } else {
                 planDataRef(ctx, path, env, k);
             }
@@ -943,7 +1113,7 @@ public final class Planner {
                             "rego_type_error", "function " + rs.dotted() + " must be called with arguments"));
                 }
                 int v = fb.newLocal();
-                fb.emit(new Ir.Call(ruleFuncName(rs.path()), List.of(INPUT, DATA), v));
+                fb.emit(new Ir.Call(ruleFuncName(rs.path()), List.of(ctx.input, DATA), v));
                 planPath(ctx, v, path, i, env, k);
                 return;
             }
@@ -953,7 +1123,7 @@ public final class Planner {
             }
             if (i == path.size()) {
                 int v = fb.newLocal();
-                fb.emit(new Ir.Call(requireDoc(consts), List.of(INPUT, DATA), v));
+                fb.emit(new Ir.Call(requireDoc(consts), List.of(ctx.input, DATA), v));
                 k.accept(v);
                 return;
             }
@@ -970,7 +1140,7 @@ public final class Planner {
                 continue;
             }
             int v = fb.newLocal();
-            fb.emit(new Ir.Call(requireDoc(consts), List.of(INPUT, DATA), v));
+            fb.emit(new Ir.Call(requireDoc(consts), List.of(ctx.input, DATA), v));
             planPath(ctx, v, path, i, env, k);
             return;
         }
@@ -1026,9 +1196,44 @@ public final class Planner {
             "+", "pc_plus", "-", "pc_minus", "*", "pc_mul", "/", "pc_div", "%", "pc_rem",
             "|", "pc_union", "&", "pc_intersect");
 
+    /** Rego type name of a term whose type is evident from its syntax, else null. */
+    private static String literalType(Term t) {
+        if (t instanceof Term.Null) {
+            return "null";
+        } else if (t instanceof Term.Bool) {
+            return "boolean";
+        } else if (t instanceof Term.Num) {
+            return "number";
+        } else if (t instanceof Term.Str) {
+            return "string";
+        } else if (t instanceof Term.Arr || t instanceof Term.ArrayCompr) {
+            return "array";
+        } else if (t instanceof Term.Obj || t instanceof Term.ObjectCompr) {
+            return "object";
+        } else if (t instanceof Term.SetLit || t instanceof Term.SetCompr) {
+            return "set";
+        }
+        return null;
+    }
+
+    /** The static part of Rego's type check: literal arguments of the wrong type are compile errors. */
+    private static void checkArgumentTypes(Term.Call c) {
+        for (int i = 0; i < c.args().size(); i++) {
+            String want = Builtins.argumentTypes(c.name(), i);
+            String got = literalType(c.args().get(i));
+            if (got != null && !want.equals("any") && !List.of(want.split("\\|")).contains(got)) {
+                throw new PlanError(new Diagnostic(c.args().get(i).pos(), "rego_type_error",
+                        c.name() + ": invalid argument " + (i + 1) + ": got " + got + ", want " + want.replace("|", " or ")));
+            }
+        }
+    }
+
     private void planCall(Ctx ctx, Term.Call c, Env env, IntConsumer k) {
         FuncBuilder fb = ctx.fb;
         String name = c.name();
+        if (userFunctionPath(ctx, name) == null) {
+            checkArgumentTypes(c);
+        }
         if (ARITH.containsKey(name)) {
             planTerms(ctx, c.args(), 0, new ArrayList<>(), env, args -> {
                 int t = fb.newLocal();
@@ -1066,7 +1271,7 @@ public final class Planner {
             int t = fb.newLocal();
             List<Integer> all = new ArrayList<>();
             if (target.user) {
-                all.add(INPUT);
+                all.add(ctx.input);
                 all.add(DATA);
             }
             all.addAll(args);
@@ -1077,21 +1282,29 @@ public final class Planner {
 
     private record CallTarget(String func, boolean user) {}
 
-    private CallTarget resolveCall(Ctx ctx, Term.Call c) {
-        String name = c.name();
+    /** The data path a call name refers to when it names a user function (or null for builtins). */
+    private List<String> userFunctionPath(Ctx ctx, String name) {
         String[] parts = name.split("\\.");
-        List<String> path = null;
         if (parts[0].equals("data")) {
-            path = List.of(parts).subList(1, parts.length);
-        } else if (ctx.scope.aliases().containsKey(parts[0]) && ctx.scope.aliases().get(parts[0]).get(0).equals("data")) {
-            List<String> p = new ArrayList<>(ctx.scope.aliases().get(parts[0]).subList(1, ctx.scope.aliases().get(parts[0]).size()));
+            return List.of(parts).subList(1, parts.length);
+        }
+        List<String> alias = ctx.scope.aliases().get(parts[0]);
+        if (alias != null && alias.get(0).equals("data")) {
+            List<String> p = new ArrayList<>(alias.subList(1, alias.size()));
             p.addAll(List.of(parts).subList(1, parts.length));
-            path = p;
-        } else if (parts.length == 1 && packageRule(ctx, name) != null) {
+            return p;
+        }
+        if (parts.length == 1 && packageRule(ctx, name) != null) {
             List<String> p = new ArrayList<>(ctx.scope.pkg());
             p.add(name);
-            path = p;
+            return p;
         }
+        return null;
+    }
+
+    private CallTarget resolveCall(Ctx ctx, Term.Call c) {
+        String name = c.name();
+        List<String> path = userFunctionPath(ctx, name);
         if (path != null) {
             RuleTree.RuleSet rs = tree.ruleSet(path);
             if (rs == null) {

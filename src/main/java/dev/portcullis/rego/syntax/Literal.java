@@ -7,8 +7,22 @@ import java.util.List;
 public sealed interface Literal {
     Position pos();
 
-    /** An expression, optionally negated with {@code not}. */
-    record Expr(Position pos, boolean negated, Term term) implements Literal {}
+    /**
+     * An expression, optionally negated with {@code not}, evaluated with the given {@code with}
+     * modifiers (empty for most literals).
+     */
+    record Expr(Position pos, boolean negated, Term term, List<With> withs) implements Literal {
+        public Expr {
+            withs = List.copyOf(withs);
+        }
+
+        public Expr(Position pos, boolean negated, Term term) {
+            this(pos, negated, term, List.of());
+        }
+    }
+
+    /** {@code with target as value}: target is {@code input} or a ref under it. */
+    record With(Position pos, Term target, Term value) {}
 
     /** {@code some x, y} — declares fresh local variables. */
     record SomeDecl(Position pos, List<Term.Var> vars) implements Literal {}

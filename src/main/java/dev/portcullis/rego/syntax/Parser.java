@@ -433,9 +433,6 @@ public final class Parser {
             if (n.is(Kind.SEMI) || n.is(end) || n.nlBefore()) {
                 continue;
             }
-            if (n.isWord("with")) {
-                throw unsupported(n.pos(), "unsupported: with keyword");
-            }
             throw fail(n.pos(), "unexpected " + n.describe() + ", expected newline, `;` or `" + end.display() + "`");
         }
     }
@@ -453,15 +450,39 @@ public final class Parser {
             if (n.isWord("not") || n.isWord("some") || n.isWord("every")) {
                 throw fail(n.pos(), "unexpected " + n.describe() + " after `not`");
             }
-            lit = new Literal.Expr(t.pos(), true, topExpr());
+            lit = new Literal.Expr(t.pos(), true, topExpr(), withs());
         } else {
-            lit = new Literal.Expr(t.pos(), false, topExpr());
-        }
-        Token w = peek();
-        if (w.isWord("with")) {
-            throw unsupported(w.pos(), "unsupported: with keyword");
+            lit = new Literal.Expr(t.pos(), false, topExpr(), withs());
         }
         return lit;
+    }
+
+    /** {@code with input as x} modifiers; only input (or a ref below it) can be replaced. */
+    private List<Literal.With> withs() {
+        List<Literal.With> out = new ArrayList<>();
+        while (peek().isWord("with") && canContinue(peek())) {
+            Token w = next();
+            Term target = expr(P_REL + 1);
+            Term head = target instanceof Term.Ref r ? r.head() : target;
+            if (!(head instanceof Term.Var v) || !v.name().equals("input")) {
+                throw unsupported(target.pos(), "unsupported: with target " + AstPrinter.print(target)
+                        + " (only input and refs under input can be replaced)");
+            }
+            if (target instanceof Term.Ref r) {
+                for (Term seg : r.path()) {
+                    if (!(seg instanceof Term.Str)) {
+                        throw fail(seg.pos(), "with target must be a ref of constant keys");
+                    }
+                }
+            }
+            Token as = peek();
+            if (!as.isWord("as")) {
+                throw fail(as.pos(), "unexpected " + as.describe() + ", expected `as`");
+            }
+            p++;
+            out.add(new Literal.With(w.pos(), target, expr(P_REL)));
+        }
+        return out;
     }
 
     private Literal someDecl() {
@@ -530,7 +551,12 @@ public final class Parser {
 
     /** Expression at literal top level / inside parens: allows {@code k, v in xs} and assignment. */
     private Term topExpr() {
-        Term lhs = expr(P_REL);
+        return climb(memberOrExpr(P_REL), P_ASSIGN);
+    }
+
+    /** An expression that may be {@code key, value in coll} (literal level and assignment right sides). */
+    private Term memberOrExpr(int minPrec) {
+        Term lhs = expr(Math.max(minPrec, P_REL));
         Token c = peek();
         if (c.is(Kind.COMMA)) {
             p++;
@@ -542,8 +568,9 @@ public final class Parser {
             p++;
             Term coll = expr(P_REL);
             lhs = new Term.Call(in.pos(), "in", List.of(lhs, value, coll));
+            return lhs;
         }
-        return climb(lhs, P_ASSIGN);
+        return climb(lhs, minPrec);
     }
 
     private Term expr(int minPrec) {
@@ -575,7 +602,7 @@ public final class Parser {
                 return lhs;
             }
             p++;
-            Term rhs = climb(unary(), prec + 1);
+            Term rhs = prec == P_ASSIGN ? memberOrExpr(prec + 1) : climb(unary(), prec + 1);
             lhs = new Term.Call(op.pos(), op.text(), List.of(lhs, rhs));
             if (prec == P_ASSIGN) {
                 Token again = peek();

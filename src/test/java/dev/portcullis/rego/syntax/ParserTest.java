@@ -292,9 +292,20 @@ class ParserTest {
 
     @Test
     void withIsUnsupported() {
-        assertDiag(error("package t\np if { q with input as 1 }"), "unsupported", 2, 10, "unsupported: with keyword");
-        assertDiag(error("package t\np if q with input.x as 1"), "unsupported", 2, 8, "unsupported: with keyword");
-        assertDiag(error("package t\np if {\n  not q with data.x as {}\n}"), "unsupported", 3, 9, "unsupported: with keyword");
+        assertDiag(error("package t\np if {\n  not q with data.x as {}\n}"), "unsupported", 3, 14,
+                "unsupported: with target data.x (only input and refs under input can be replaced)");
+        assertDiag(error("package t\np if q with input[x] as 1"), "rego_parse_error", 2, 19, "constant keys");
+    }
+
+    @Test
+    void withInputModifiers() {
+        Module m = Parser.parse("t.rego", "package t\np if { q with input as {\"a\": 1} with input.b as 2 }");
+        Literal.Expr e = (Literal.Expr) m.rules().get(0).body().literals().get(0);
+        assertEquals(2, e.withs().size());
+        assertEquals("input", ((Term.Var) e.withs().get(0).target()).name());
+        Term.Ref r = (Term.Ref) e.withs().get(1).target();
+        assertEquals(List.of(new Term.Str(r.path().get(0).pos(), "b")), r.path());
+        assertEquals("2", ((Term.Num) e.withs().get(1).value()).text());
     }
 
     // ------------------------------------------------------------------ newline handling

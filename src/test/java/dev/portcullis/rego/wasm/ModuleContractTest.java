@@ -2,7 +2,7 @@ package dev.portcullis.rego.wasm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.dylibso.chicory.runtime.Instance;
 import com.styra.opa.wasm.OpaPolicy;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Key contract: the real runtime.wasm linked with trivial stubs has exactly the import/export surface
- * of an OPA-compiled policy (demo-policy.wasm from opa-java-wasm). Skipped until runtime.wasm exists.
+ * of an OPA-compiled policy (demo-policy.wasm from opa-java-wasm).
  */
 class ModuleContractTest {
 
@@ -27,8 +27,8 @@ class ModuleContractTest {
 
     @BeforeAll
     static void link() {
-        assumeTrue(ModuleContractTest.class.getResource(RuntimeModule.RESOURCE) != null,
-                "runtime.wasm not built yet");
+        assertNotNull(ModuleContractTest.class.getResource(RuntimeModule.RESOURCE),
+                "runtime.wasm is committed under src/main/resources; rebuild it with make -C src/main/c/runtime");
         RuntimeModule rt = RuntimeModule.load();
         int base = rt.constantBase();
         byte[] data = new byte[32];

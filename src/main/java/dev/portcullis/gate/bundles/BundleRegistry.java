@@ -1,0 +1,769 @@
+package dev.portcullis.gate.bundles;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.gate.engine.Evaluation;
+import dev.portcullis.gate.engine.PolicyEngine;
+import dev.portcullis.gate.engine.SmokeResult;
+import dev.portcullis.rego.bundle.BundleDigest;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.PublicKey;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+
+/**
+ * The registry of bundle versions: files {@code <dir>/<name>/<revision>.tar.gz} and uploads.
+ *
+ * <p><b>Loading.</b> Every file is verified before it is listed: optional {@code <revision>.tar.gz.sha256} sidecar
+ * (first token = hex SHA-256 of the file), format, signature ({@link BundleVerifier}), manifest revision = file
+ * name stem, manifest {@code metadata.name} (if present) = directory name, OPA ABI surface, and a smoke evaluation
+ * by the {@link PolicyEngine}. A bad file is logged and listed in {@link #rejections()}; it never replaces a loaded
+ * version (a changed file whose revision is already loaded with other bytes is rejected {@code revision_conflict}).
+ * Files are re-examined when their size or mtime changes (so a half-copied file is retried). Removed files stay
+ * loaded until restart. Directory and file names starting with "." are ignored (upload temp files).
+ *
+ * <p><b>Activation.</b> Per name, the active version is held in an {@link AtomicReference}: activation is a
+ * single atomic swap and in-flight evaluations keep the {@link BundleVersion} they obtained. The previous
+ * active version is the rollback target. The choice is persisted in {@code bundle_activation} before the swap,
+ * and restored at startup. When a name has no recorded choice (or the recorded revision is not loadable), the
+ * startup default is {@code portcullis.bundles.active.<name>} if set and loaded, else the highest revision by
+ * {@link NaturalOrder} (digit runs compare numerically: 9 &lt; 10, v1.9 &lt; v1.10). Defaults are not persisted.
+ * New revisions of a name that already has an active version are never activated automatically; a name first seen
+ * by the directory poller gets its default; an uploaded revision is not activated.
+ *
+ * <p><b>Shadow.</b> A shadow revision per name can be evaluated alongside the active one
+ * ({@link #shadowEvaluate}); disagreements are counted, the last {@code shadow-history} kept in memory and every
+ * one stored in {@code shadow_difference}.
+ */
+@ApplicationScoped
+public class BundleRegistry {
+
+    private static final Logger LOG = Logger.getLogger(BundleRegistry.class);
+    static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+    private static final String SUFFIX = ".tar.gz";
+
+    private final BundlesConfig config;
+    private final PolicyEngine engine;
+    private final ActivationStore store;
+    private final Path root;
+    private final Map<String, PublicKey> keys;
+
+    private final Map<String, ConcurrentSkipListMap<String, BundleVersion>> versions = new ConcurrentHashMap<>();
+    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    private final Map<Path, String> seen = new HashMap<>();
+    private final Deque<Rejection> rejections = new ArrayDeque<>();
+    private final Map<String, ActivationStore.Activation> recorded = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    private final ExecutorService shadowExecutor;
+    private volatile boolean started;
+
+    /** Per-name activation state. */
+    private static final class Slot {
+        final AtomicReference<BundleVersion> active = new AtomicReference<>();
+        volatile BundleVersion previous;
+        volatile Instant activatedAt;
+        volatile String activatedBy;
+        volatile BundleVersion shadow;
+        volatile ShadowStats stats;
+    }
+
+    private static final class ShadowStats {
+        final String revision;
+        final Instant since = Instant.now();
+        final AtomicLong evaluated = new AtomicLong();
+        final AtomicLong agreed = new AtomicLong();
+        final AtomicLong differed = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        final Deque<ShadowDifference> recent = new ArrayDeque<>();
+        final int history;
+
+        ShadowStats(String revision, int history) {
+            this.revision = revision;
+            this.history = Math.max(1, history);
+        }
+
+        synchronized void add(ShadowDifference d) {
+            recent.addFirst(d);
+            while (recent.size() > history) {
+                recent.removeLast();
+            }
+        }
+
+        synchronized List<ShadowDifference> recent() {
+            return List.copyOf(recent);
+        }
+    }
+
+    @Inject
+    BundleRegistry(BundlesConfig config, PolicyEngine engine, AgroalDataSource dataSource) {
+        this(config, engine, (DataSource) dataSource);
+    }
+
+    /**
+     * For use without CDI (tests, tools). {@code dataSource} may be null: activation is then not persisted.
+     * Call {@link #start()} afterwards.
+     */
+    public BundleRegistry(BundlesConfig config, PolicyEngine engine, DataSource dataSource) {
+        this.config = config;
+        this.engine = engine;
+        this.store = dataSource == null ? null : new ActivationStore(dataSource);
+        this.root = Path.of(config.dir()).toAbsolutePath().normalize();
+        this.keys = PublicKeys.load(config);
+        this.shadowExecutor = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1000), r -> {
+            Thread t = new Thread(r, "portcullis-shadow");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void onStart(@Observes StartupEvent ev) {
+        start();
+    }
+
+    /** Restores recorded activations and loads every bundle file. Idempotent. */
+    public void start() {
+        synchronized (lock) {
+            if (started) {
+                return;
+            }
+            if (config.requireSignature() && keys.isEmpty()) {
+                LOG.warn("portcullis.bundles.require-signature=true but no public keys are configured: "
+                        + "every bundle will be rejected");
+            }
+            if (store != null) {
+                try {
+                    recorded.putAll(store.loadAll());
+                } catch (SQLException | RuntimeException e) {
+                    LOG.errorf(e, "cannot read bundle_activation; using configured/default activations");
+                }
+            }
+            LOG.infof("bundle registry: dir=%s, signatures %s, %d public key(s) %s", root,
+                    config.requireSignature() ? "required" : "optional", keys.size(), keys.keySet());
+            scanLocked(true);
+            started = true;
+        }
+    }
+
+    /** The directory poller ({@code portcullis.bundles.poll-interval}). */
+    @Scheduled(every = "${portcullis.bundles.poll-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        if (started) {
+            try {
+                scan();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "bundle directory scan failed");
+            }
+        }
+    }
+
+    /** Scans the bundle directory once; returns the versions loaded by this scan. */
+    public List<BundleVersion> scan() {
+        synchronized (lock) {
+            return scanLocked(false);
+        }
+    }
+
+    private List<BundleVersion> scanLocked(boolean startup) {
+        List<BundleVersion> added = new ArrayList<>();
+        Set<String> touched = new LinkedHashSet<>();
+        if (Files.isDirectory(root)) {
+            for (Path dir : sorted(root)) {
+                String name = dir.getFileName().toString();
+                if (name.startsWith(".") || !Files.isDirectory(dir)) {
+                    continue;
+                }
+                if (!SAFE_NAME.matcher(name).matches()) {
+                    LOG.warnf("ignoring bundle directory %s: invalid bundle name", dir);
+                    continue;
+                }
+                for (Path file : sorted(dir)) {
+                    String fn = file.getFileName().toString();
+                    if (fn.startsWith(".") || !fn.endsWith(SUFFIX) || !Files.isRegularFile(file)) {
+                        continue;
+                    }
+                    String stamp = stamp(file);
+                    if (stamp == null || stamp.equals(seen.get(file))) {
+                        continue;
+                    }
+                    seen.put(file, stamp);
+                    String revision = fn.substring(0, fn.length() - SUFFIX.length());
+                    try {
+                        BundleVersion v = loadFile(name, revision, file);
+                        clearRejections(file.toString());
+                        if (v != null) {
+                            added.add(v);
+                            touched.add(name);
+                            LOG.infof("loaded bundle %s@%s from %s (sha256 %s, %s)", name, v.revision(), file,
+                                    v.sha256(), v.signed() ? "signed by " + v.signer() : "unsigned");
+                        }
+                    } catch (BundleRejectedException e) {
+                        reject(new Rejection(file.toString(), name, revision, e.reason(), e.getMessage(), Instant.now()));
+                    } catch (IOException | UncheckedIOException e) {
+                        seen.remove(file); // retry on the next scan
+                        LOG.warnf("cannot read %s: %s", file, e.getMessage());
+                    }
+                }
+            }
+        } else if (startup) {
+            LOG.warnf("bundle directory %s does not exist; no bundles loaded", root);
+        }
+        selectDefaults(startup ? versions.keySet() : touched);
+        engine.retain(retained());
+        return added;
+    }
+
+    private static List<Path> sorted(Path dir) {
+        List<Path> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            ds.forEach(out::add);
+        } catch (IOException e) {
+            LOG.warnf("cannot list %s: %s", dir, e.getMessage());
+        }
+        Collections.sort(out);
+        return out;
+    }
+
+    private static String stamp(Path file) {
+        try {
+            Path side = sidecar(file);
+            String s = Files.size(file) + ":" + Files.getLastModifiedTime(file).toMillis();
+            if (Files.exists(side)) {
+                s += ":" + Files.size(side) + ":" + Files.getLastModifiedTime(side).toMillis();
+            }
+            return s;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static Path sidecar(Path file) {
+        return file.resolveSibling(file.getFileName() + ".sha256");
+    }
+
+    private BundleVersion loadFile(String name, String revision, Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        String sha = BundleDigest.sha256Hex(bytes);
+        Path side = sidecar(file);
+        if (Files.exists(side)) {
+            String text = Files.readString(side, StandardCharsets.US_ASCII).trim();
+            String expected = text.isEmpty() ? "" : text.split("\\s+")[0].toLowerCase();
+            if (!expected.equals(sha)) {
+                throw new BundleRejectedException(BundleRejectedException.DIGEST_MISMATCH, "sha256 of " + file + " is "
+                        + sha + " but " + side.getFileName() + " says " + expected);
+            }
+        }
+        BundleVersion existing = version(name, revision).orElse(null);
+        if (existing != null) {
+            if (existing.sha256().equals(sha)) {
+                return null; // already loaded (e.g. uploaded, or the file was touched)
+            }
+            throw new BundleRejectedException(BundleRejectedException.REVISION_CONFLICT, name + "@" + revision
+                    + " is already loaded with sha256 " + existing.sha256() + "; " + file + " has " + sha);
+        }
+        BundleVerifier.Verified vd = BundleVerifier.verify(bytes, keys, config.requireSignature());
+        String manifestRevision = vd.bundle().manifest().revision();
+        if (!manifestRevision.equals(revision)) {
+            throw new BundleRejectedException(BundleRejectedException.NAME_MISMATCH, "manifest revision \""
+                    + manifestRevision + "\" does not match the file name " + file.getFileName());
+        }
+        String metaName = metadataName(vd.bundle().manifest().metadata());
+        if (metaName != null && !metaName.equals(name)) {
+            throw new BundleRejectedException(BundleRejectedException.NAME_MISMATCH, "manifest metadata.name \""
+                    + metaName + "\" does not match the bundle directory " + name);
+        }
+        BundleVersion v = newVersion(name, vd, file.toString());
+        smoke(v);
+        versions.computeIfAbsent(name, k -> new ConcurrentSkipListMap<>(NaturalOrder.INSTANCE)).put(revision, v);
+        return v;
+    }
+
+    private static String metadataName(JsonNode metadata) {
+        if (metadata == null) {
+            return null;
+        }
+        JsonNode n = metadata.get("name");
+        return n != null && n.isTextual() ? n.textValue() : null;
+    }
+
+    private static BundleVersion newVersion(String name, BundleVerifier.Verified vd, String source) {
+        return new BundleVersion(name, vd.bundle().manifest().revision(), vd.sha256(), vd.signer(), vd.signed(),
+                Instant.now(), source, vd.bundle().manifest().entrypoints(), vd.bundle(), vd.bundle().policyWasm());
+    }
+
+    private void smoke(BundleVersion v) {
+        SmokeResult r = engine.smokeTest(v);
+        if (!r.ok()) {
+            engine.evict(v);
+            throw new BundleRejectedException(r.instantiationFailed() ? BundleRejectedException.ABI_INCOMPATIBLE
+                    : BundleRejectedException.SMOKE_FAILED, "smoke evaluation failed: " + r.summary());
+        }
+    }
+
+    private void selectDefaults(Set<String> names) {
+        for (String name : new ArrayList<>(names)) {
+            ConcurrentSkipListMap<String, BundleVersion> vs = versions.get(name);
+            Slot slot = slot(name);
+            if (vs == null || vs.isEmpty() || slot.active.get() != null) {
+                continue;
+            }
+            BundleVersion pick = null;
+            BundleVersion previous = null;
+            String by;
+            Instant at = Instant.now();
+            ActivationStore.Activation rec = recorded.get(name);
+            if (rec != null && vs.containsKey(rec.revision())) {
+                pick = vs.get(rec.revision());
+                previous = rec.previousRevision() == null ? null : vs.get(rec.previousRevision());
+                by = rec.activatedBy();
+                at = rec.activatedAt() == null ? at : rec.activatedAt();
+            } else {
+                if (rec != null) {
+                    LOG.warnf("recorded active revision %s@%s is not loaded; falling back to the default", name,
+                            rec.revision());
+                }
+                String configured = config.active().get(name);
+                if (configured != null && vs.containsKey(configured)) {
+                    pick = vs.get(configured);
+                    by = "config";
+                } else {
+                    if (configured != null) {
+                        LOG.warnf("portcullis.bundles.active.%s=%s is not loaded; using the highest revision", name,
+                                configured);
+                    }
+                    pick = vs.lastEntry().getValue();
+                    by = "default:highest";
+                }
+            }
+            slot.previous = previous;
+            slot.activatedAt = at;
+            slot.activatedBy = by;
+            slot.active.set(pick);
+            LOG.infof("bundle %s: active revision %s (%s)", name, pick.revision(), by);
+        }
+    }
+
+    private Slot slot(String name) {
+        return slots.computeIfAbsent(name, k -> new Slot());
+    }
+
+    private Set<BundleVersion> retained() {
+        Set<BundleVersion> keep = new HashSet<>();
+        for (Slot s : slots.values()) {
+            keep.add(s.active.get());
+            keep.add(s.previous);
+            keep.add(s.shadow);
+        }
+        keep.remove(null);
+        return keep;
+    }
+
+    private void reject(Rejection r) {
+        LOG.warnf("rejected bundle %s (%s): %s", r.source(), r.reason(), r.message());
+        synchronized (rejections) {
+            if (!"upload".equals(r.source())) {
+                rejections.removeIf(x -> x.source().equals(r.source()));
+            }
+            rejections.addFirst(r);
+            while (rejections.size() > Math.max(1, config.rejectionHistory())) {
+                rejections.removeLast();
+            }
+        }
+    }
+
+    private void clearRejections(String source) {
+        synchronized (rejections) {
+            rejections.removeIf(x -> x.source().equals(source));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- queries
+
+    /** Every loaded version, by name then revision (natural order). */
+    public List<BundleVersion> versions() {
+        List<BundleVersion> out = new ArrayList<>();
+        for (String n : names()) {
+            out.addAll(versions(n));
+        }
+        return out;
+    }
+
+    /** The loaded versions of {@code name} in natural revision order (empty when unknown). */
+    public List<BundleVersion> versions(String name) {
+        ConcurrentSkipListMap<String, BundleVersion> vs = versions.get(name);
+        return vs == null ? List.of() : List.copyOf(vs.values());
+    }
+
+    public Optional<BundleVersion> version(String name, String revision) {
+        ConcurrentSkipListMap<String, BundleVersion> vs = versions.get(name);
+        return vs == null || revision == null ? Optional.empty() : Optional.ofNullable(vs.get(revision));
+    }
+
+    /** Names with at least one loaded version, sorted. */
+    public Set<String> names() {
+        Set<String> out = new TreeSet<>();
+        versions.forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                out.add(k);
+            }
+        });
+        return out;
+    }
+
+    /** The active version of {@code name} (one volatile read; safe to use for a whole evaluation). */
+    public Optional<BundleVersion> active(String name) {
+        Slot s = slots.get(name);
+        return s == null ? Optional.empty() : Optional.ofNullable(s.active.get());
+    }
+
+    /** The rollback target of {@code name}. */
+    public Optional<BundleVersion> previous(String name) {
+        Slot s = slots.get(name);
+        return s == null ? Optional.empty() : Optional.ofNullable(s.previous);
+    }
+
+    public Optional<ActivationState> state(String name) {
+        Slot s = slots.get(name);
+        if (s == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ActivationState(name, s.active.get(), s.previous, s.shadow, s.activatedAt, s.activatedBy));
+    }
+
+    /**
+     * The active version whose manifest lists {@code entrypoint} ({@code pkg/rule}); when several bundles serve it,
+     * the one with the lowest name (String order) wins.
+     */
+    public Optional<BundleVersion> activeFor(String entrypoint) {
+        for (String name : new TreeSet<>(slots.keySet())) {
+            BundleVersion v = slots.get(name).active.get();
+            if (v != null && v.entrypoints().contains(entrypoint)) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Refused bundles, newest first (one entry per file; every refused upload). */
+    public List<Rejection> rejections() {
+        synchronized (rejections) {
+            return List.copyOf(rejections);
+        }
+    }
+
+    /** True when at least one bundle is active (each active version passed its smoke evaluation when loaded). */
+    public boolean hasActive() {
+        return slots.values().stream().anyMatch(s -> s.active.get() != null);
+    }
+
+    public boolean started() {
+        return started;
+    }
+
+    public Path directory() {
+        return root;
+    }
+
+    // ---------------------------------------------------------------------------------------------- changes
+
+    /**
+     * Verifies and stores an uploaded bundle as {@code <dir>/<name>/<revision>.tar.gz} (name = manifest
+     * {@code metadata.name}, else {@code portcullis.bundles.default-name}). Not activated. Uploading the same bytes
+     * again returns the existing version.
+     *
+     * @throws BundleRejectedException when the bundle is refused (also listed in {@link #rejections()})
+     */
+    public BundleVersion upload(byte[] tarGz, String by) {
+        synchronized (lock) {
+            String name = null;
+            String revision = null;
+            try {
+                BundleVerifier.Verified vd = BundleVerifier.verify(tarGz, keys, config.requireSignature());
+                String meta = metadataName(vd.bundle().manifest().metadata());
+                name = meta != null ? meta : config.defaultName();
+                revision = vd.bundle().manifest().revision();
+                if (!SAFE_NAME.matcher(name).matches()) {
+                    throw new BundleRejectedException(BundleRejectedException.NAME_MISMATCH, "bundle name \"" + name
+                            + "\" is not a valid name ([A-Za-z0-9][A-Za-z0-9._-]*)");
+                }
+                if (revision.isEmpty() || !SAFE_NAME.matcher(revision).matches() || revision.endsWith(SUFFIX)) {
+                    throw new BundleRejectedException(BundleRejectedException.NAME_MISMATCH, "manifest revision \""
+                            + revision + "\" is missing or not usable as a file name ([A-Za-z0-9][A-Za-z0-9._-]*)");
+                }
+                BundleVersion existing = version(name, revision).orElse(null);
+                if (existing != null) {
+                    if (existing.sha256().equals(vd.sha256())) {
+                        return existing;
+                    }
+                    throw new BundleRejectedException(BundleRejectedException.REVISION_CONFLICT, name + "@" + revision
+                            + " already exists with sha256 " + existing.sha256() + "; upload has " + vd.sha256());
+                }
+                Path target = root.resolve(name).resolve(revision + SUFFIX);
+                if (Files.exists(target)) {
+                    String onDisk = BundleDigest.sha256Hex(Files.readAllBytes(target));
+                    if (!onDisk.equals(vd.sha256())) {
+                        throw new BundleRejectedException(BundleRejectedException.REVISION_CONFLICT, target
+                                + " already exists with sha256 " + onDisk + "; upload has " + vd.sha256());
+                    }
+                }
+                BundleVersion v = newVersion(name, vd, "upload");
+                smoke(v);
+                Files.createDirectories(target.getParent());
+                Path tmp = target.resolveSibling("." + revision + SUFFIX + "." + UUID.randomUUID() + ".tmp");
+                Files.write(tmp, tarGz);
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                seen.put(target, stamp(target));
+                clearRejections(target.toString());
+                versions.computeIfAbsent(name, k -> new ConcurrentSkipListMap<>(NaturalOrder.INSTANCE)).put(revision, v);
+                slot(name);
+                engine.retain(retained());
+                LOG.infof("uploaded bundle %s@%s by %s (sha256 %s, %s)", name, revision, by, v.sha256(),
+                        v.signed() ? "signed by " + v.signer() : "unsigned");
+                return v;
+            } catch (BundleRejectedException e) {
+                reject(new Rejection("upload", name, revision, e.reason(), e.getMessage(), Instant.now()));
+                throw e;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot store uploaded bundle: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Makes {@code name@revision} the active version (persisted first, then an atomic swap); the current active
+     * version becomes the rollback target. Activating the already active revision is a no-op.
+     *
+     * @throws UnknownBundleException when the name or revision is not loaded
+     * @throws IllegalStateException  when the choice cannot be persisted (nothing changes)
+     */
+    public BundleVersion activate(String name, String revision, String by) {
+        synchronized (lock) {
+            if (!versions.containsKey(name)) {
+                throw new UnknownBundleException(name, null);
+            }
+            BundleVersion v = version(name, revision).orElseThrow(() -> new UnknownBundleException(name, revision));
+            return swap(name, v, by);
+        }
+    }
+
+    /**
+     * Re-activates the previous version of {@code name}; the version rolled back from becomes the new previous.
+     *
+     * @throws UnknownBundleException  when the name is not loaded
+     * @throws BundleRejectedException {@code no_previous} when there is nothing to roll back to
+     */
+    public BundleVersion rollback(String name, String by) {
+        synchronized (lock) {
+            if (!versions.containsKey(name)) {
+                throw new UnknownBundleException(name, null);
+            }
+            Slot s = slot(name);
+            BundleVersion prev = s.previous;
+            if (prev == null) {
+                throw new BundleRejectedException(BundleRejectedException.NO_PREVIOUS, "bundle " + name
+                        + " has no previous revision to roll back to");
+            }
+            return swap(name, prev, by);
+        }
+    }
+
+    private BundleVersion swap(String name, BundleVersion v, String by) {
+        Slot s = slot(name);
+        BundleVersion cur = s.active.get();
+        if (v.equals(cur)) {
+            return cur;
+        }
+        engine.warm(v); // create an instance before the swap so the first request does not pay for it
+        Instant now = Instant.now();
+        ActivationStore.Activation a = new ActivationStore.Activation(name, v.revision(),
+                cur == null ? null : cur.revision(), now, by);
+        if (store != null) {
+            try {
+                store.save(a);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot persist activation of " + name + "@" + v.revision() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        recorded.put(name, a);
+        s.previous = cur;
+        s.activatedAt = now;
+        s.activatedBy = by;
+        s.active.set(v);
+        engine.retain(retained());
+        LOG.infof("bundle %s: activated %s (previous %s) by %s", name, v.revision(),
+                cur == null ? "none" : cur.revision(), by);
+        return v;
+    }
+
+    // ---------------------------------------------------------------------------------------------- shadow
+
+    /**
+     * Sets (or clears, with null) the shadow revision of {@code name}; resets its {@link ShadowReport}.
+     *
+     * @throws UnknownBundleException when the name or revision is not loaded
+     */
+    public void setShadow(String name, String revisionOrNull) {
+        synchronized (lock) {
+            if (!versions.containsKey(name)) {
+                throw new UnknownBundleException(name, null);
+            }
+            Slot s = slot(name);
+            if (revisionOrNull == null) {
+                s.shadow = null;
+                s.stats = null;
+            } else {
+                BundleVersion v = version(name, revisionOrNull)
+                        .orElseThrow(() -> new UnknownBundleException(name, revisionOrNull));
+                s.shadow = v;
+                s.stats = new ShadowStats(v.revision(), config.shadowHistory());
+            }
+            engine.retain(retained());
+        }
+    }
+
+    public Optional<BundleVersion> shadow(String name) {
+        Slot s = slots.get(name);
+        return s == null ? Optional.empty() : Optional.ofNullable(s.shadow);
+    }
+
+    /**
+     * Convenience for the decision path: when {@code name} has a shadow revision (other than {@code activeVersion}),
+     * evaluates it asynchronously with the same input and {@link #recordShadow records} the comparison. Never
+     * throws; drops the shadow evaluation when the shadow queue is full.
+     */
+    public CompletableFuture<Void> shadowEvaluate(String name, String entrypoint, String inputJson,
+            BundleVersion activeVersion, Evaluation activeEvaluation) {
+        Slot s = slots.get(name);
+        BundleVersion sv = s == null ? null : s.shadow;
+        if (sv == null || sv.equals(activeVersion)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        try {
+            return CompletableFuture.runAsync(() -> {
+                Evaluation se = engine.evaluate(sv, entrypoint, inputJson);
+                recordShadow(name, entrypoint, inputJson, activeVersion, activeEvaluation, sv, se);
+            }, shadowExecutor);
+        } catch (RejectedExecutionException e) {
+            LOG.debugf("shadow queue full; dropped shadow evaluation of %s", name);
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    /**
+     * Records one shadow comparison. Outcomes: shadow failed → {@code errors}; shadow succeeded with the same value
+     * (or both failed with the same code) → {@code agreed}; otherwise → {@code differed}. Every non-identical
+     * outcome is kept in the recent list and stored in {@code shadow_difference}. Ignored when the shadow of
+     * {@code name} is not (or no longer) {@code shadowVersion}.
+     */
+    public void recordShadow(String name, String entrypoint, String inputJson, BundleVersion activeVersion,
+            Evaluation active, BundleVersion shadowVersion, Evaluation shadow) {
+        Slot s = slots.get(name);
+        ShadowStats st = s == null ? null : s.stats;
+        if (st == null || shadowVersion == null || !st.revision.equals(shadowVersion.revision())) {
+            return;
+        }
+        st.evaluated.incrementAndGet();
+        boolean same = active.ok() && shadow.ok() ? Objects.equals(active.value(), shadow.value())
+                : !active.ok() && !shadow.ok() && Objects.equals(active.errorCode(), shadow.errorCode());
+        if (!shadow.ok() && !same) {
+            st.errors.incrementAndGet();
+        } else if (same) {
+            if (shadow.ok()) {
+                st.agreed.incrementAndGet();
+            } else {
+                st.errors.incrementAndGet();
+            }
+            return;
+        } else {
+            st.differed.incrementAndGet();
+        }
+        ShadowDifference d = new ShadowDifference(name, activeVersion == null ? null : activeVersion.revision(),
+                shadowVersion.revision(), entrypoint,
+                BundleDigest.sha256Hex((inputJson == null ? "{}" : inputJson).getBytes(StandardCharsets.UTF_8)),
+                describe(active), describe(shadow), Instant.now());
+        st.add(d);
+        if (store != null) {
+            try {
+                store.insertDifference(d);
+            } catch (SQLException | RuntimeException e) {
+                LOG.warnf("cannot store shadow difference for %s: %s", name, e.getMessage());
+            }
+        }
+    }
+
+    private static String describe(Evaluation e) {
+        return e.ok() ? e.resultSetJson() : "error:" + e.errorCode() + ": " + e.errorMessage();
+    }
+
+    /**
+     * The shadow report of {@code name} (zero counts and a null revision when no shadow is set).
+     *
+     * @throws UnknownBundleException when the name is not loaded
+     */
+    public ShadowReport shadowReport(String name) {
+        if (!versions.containsKey(name)) {
+            throw new UnknownBundleException(name, null);
+        }
+        Slot s = slot(name);
+        ShadowStats st = s.stats;
+        if (st == null) {
+            return new ShadowReport(name, null, 0, 0, 0, 0, null, List.of());
+        }
+        return new ShadowReport(name, st.revision, st.evaluated.get(), st.agreed.get(), st.differed.get(),
+                st.errors.get(), st.since, st.recent());
+    }
+
+    @PreDestroy
+    void stop() {
+        shadowExecutor.shutdownNow();
+    }
+
+    /** For use without CDI. */
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,356 @@
+package dev.portcullis.gate.engine;
+
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.styra.opa.wasm.OpaAbortException;
+import com.styra.opa.wasm.OpaPolicy;
+import dev.portcullis.gate.bundles.BundleVersion;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * Evaluates entrypoints of a {@link BundleVersion} on pooled {@link OpaPolicy} instances.
+ *
+ * <p>Each bundle version gets its own pool (at most {@code portcullis.engine.pool-size} instances, created lazily;
+ * an OpaPolicy is not thread-safe, so an instance is used by one evaluation at a time). The bundle's
+ * {@code data.json} is loaded into every instance when it is created; each evaluation resets the Wasm heap to just
+ * above the data (opa-java-wasm does this in {@code input()}), so instances are re-usable.
+ *
+ * <p>{@link #evaluate} never throws for evaluation problems: it returns an {@link Evaluation} carrying an error
+ * code. Evaluations run on a worker thread and the caller waits at most {@code portcullis.engine.timeout}; a
+ * timed-out evaluation is interrupted (Chicory checks the interrupt flag in loops and calls), its instance is
+ * discarded, and until the worker really stops it counts as a "zombie"; at most
+ * {@code portcullis.engine.max-zombies} may exist, beyond that evaluations fail fast with {@code busy}.
+ *
+ * <p>Metrics: gauges {@code portcullis_pool_in_use} and {@code portcullis_pool_size} (tags bundle, revision),
+ * timer {@code portcullis_evaluation} (tags bundle, outcome=ok|error; percentiles and histogram) and counter
+ * {@code portcullis_evaluation_errors} (tags bundle, code).
+ */
+@ApplicationScoped
+public class PolicyEngine {
+
+    private static final Logger LOG = Logger.getLogger(PolicyEngine.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int INITIAL_MEMORY_PAGES = 10;
+
+    private final EngineConfig config;
+    private final MeterRegistry meters;
+    private final Map<String, PoolHolder> pools = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> errorCounters = new ConcurrentHashMap<>();
+    private final AtomicInteger zombies = new AtomicInteger();
+    private final ExecutorService workers;
+
+    private record PoolHolder(InstancePool pool, List<Meter> meters) {}
+
+    @Inject
+    public PolicyEngine(EngineConfig config, MeterRegistry meters) {
+        this.config = config;
+        this.meters = meters;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "portcullis-eval-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Evaluates {@code entrypoint} of {@code bundle} with {@code inputJson} (null means {@code {}}). Never throws. */
+    public Evaluation evaluate(BundleVersion bundle, String entrypoint, String inputJson) {
+        return evaluate(bundle, entrypoint, inputJson, config.timeout());
+    }
+
+    /** As {@link #evaluate(BundleVersion, String, String)} with an explicit evaluation time limit. */
+    public Evaluation evaluate(BundleVersion bundle, String entrypoint, String inputJson, Duration timeout) {
+        long start = System.nanoTime();
+        Evaluation result;
+        try {
+            result = doEvaluate(bundle, entrypoint, inputJson, timeout, start);
+        } catch (RuntimeException | Error e) {
+            // defensive: nothing above should throw, but the contract is "never throws"
+            LOG.errorf(e, "unexpected failure evaluating %s", entrypoint);
+            result = Evaluation.error(Evaluation.EVALUATION_ERROR, "internal error: " + e, System.nanoTime() - start);
+        }
+        record(bundle, result);
+        return result;
+    }
+
+    private Evaluation doEvaluate(BundleVersion bundle, String entrypoint, String inputJson, Duration timeout,
+            long start) {
+        if (bundle == null) {
+            return Evaluation.error(Evaluation.UNKNOWN_POLICY, "no active bundle serves " + entrypoint, elapsed(start));
+        }
+        if (entrypoint == null || !bundle.entrypoints().contains(entrypoint)) {
+            return Evaluation.error(Evaluation.UNKNOWN_POLICY, "bundle " + bundle.name() + "@" + bundle.revision()
+                    + " has no entrypoint " + entrypoint, elapsed(start));
+        }
+        String input = inputJson == null || inputJson.isBlank() ? "{}" : inputJson;
+        try {
+            JSON.readTree(input);
+        } catch (JsonProcessingException e) {
+            return Evaluation.error(Evaluation.INVALID_INPUT, "input is not valid JSON: " + e.getOriginalMessage(),
+                    elapsed(start));
+        }
+        if (zombies.get() >= config.effectiveMaxZombies()) {
+            return Evaluation.error(Evaluation.BUSY, zombies.get() + " timed-out evaluations are still running",
+                    elapsed(start));
+        }
+        InstancePool pool = pool(bundle);
+        InstancePool.Instance instance;
+        try {
+            instance = pool.borrow(config.acquireTimeout().toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Evaluation.error(Evaluation.BUSY, "interrupted while waiting for an instance", elapsed(start));
+        } catch (RuntimeException | Error e) {
+            LOG.warnf(e, "cannot instantiate %s@%s", bundle.name(), bundle.revision());
+            return Evaluation.error(Evaluation.INSTANTIATION_ERROR, describe(e), elapsed(start));
+        }
+        if (instance == null) {
+            return Evaluation.error(Evaluation.BUSY, "no policy instance free within " + config.acquireTimeout(),
+                    elapsed(start));
+        }
+        Integer id = instance.entrypoints.get(entrypoint);
+        if (id == null) {
+            pool.release(instance);
+            return Evaluation.error(Evaluation.UNKNOWN_POLICY, "policy.wasm of " + bundle.name() + "@"
+                    + bundle.revision() + " does not export entrypoint " + entrypoint, elapsed(start));
+        }
+        // 0 = running, 1 = finished, 2 = abandoned by the caller (zombie)
+        AtomicInteger state = new AtomicInteger();
+        Future<String> future;
+        try {
+            future = workers.submit(() -> {
+                try {
+                    return instance.policy.entrypoint(id).evaluate(input);
+                } finally {
+                    if (!state.compareAndSet(0, 1)) {
+                        zombies.decrementAndGet();
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            pool.release(instance);
+            return Evaluation.error(Evaluation.BUSY, "cannot schedule evaluation: " + e, elapsed(start));
+        }
+        String resultSet;
+        try {
+            resultSet = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            zombies.incrementAndGet();
+            if (!state.compareAndSet(0, 2)) {
+                zombies.decrementAndGet();
+            }
+            future.cancel(true);
+            pool.discard(instance);
+            return Evaluation.error(Evaluation.TIMEOUT, "evaluation exceeded " + timeout.toMillis() + " ms",
+                    elapsed(start));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            zombies.incrementAndGet();
+            if (!state.compareAndSet(0, 2)) {
+                zombies.decrementAndGet();
+            }
+            future.cancel(true);
+            pool.discard(instance);
+            return Evaluation.error(Evaluation.EVALUATION_ERROR, "interrupted", elapsed(start));
+        } catch (ExecutionException e) {
+            pool.discard(instance);
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return Evaluation.error(classify(cause), describe(cause), elapsed(start));
+        }
+        pool.release(instance);
+        JsonNode value;
+        try {
+            JsonNode rs = JSON.readTree(resultSet);
+            JsonNode first = rs.isArray() && rs.size() > 0 ? rs.get(0) : null;
+            value = first == null ? null : first.get("result");
+        } catch (JsonProcessingException e) {
+            return Evaluation.error(Evaluation.EVALUATION_ERROR, "policy returned malformed JSON: "
+                    + e.getOriginalMessage(), elapsed(start));
+        }
+        return new Evaluation(resultSet, value, null, null, elapsed(start));
+    }
+
+    static String classify(Throwable t) {
+        if (t instanceof ChicoryInterruptedException) {
+            return Evaluation.TIMEOUT;
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = String.valueOf(c.getMessage()).toLowerCase();
+            if (m.contains("out of memory") || m.contains("memory limit") || m.contains("maximum memory")) {
+                return Evaluation.MEMORY_LIMIT;
+            }
+        }
+        if (t instanceof OutOfMemoryError) {
+            return Evaluation.MEMORY_LIMIT;
+        }
+        return Evaluation.EVALUATION_ERROR;
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        String s = t instanceof OpaAbortException ? "" : t.getClass().getSimpleName() + ": ";
+        return s + (m == null ? "" : m);
+    }
+
+    private static long elapsed(long start) {
+        return System.nanoTime() - start;
+    }
+
+    /**
+     * Evaluates every entrypoint once with input {@code {}} (generous {@code smoke-timeout}); instantiation failures
+     * and aborts fail the smoke test, undefined results do not. The instance created stays in the pool (warm-up).
+     */
+    public SmokeResult smokeTest(BundleVersion bundle) {
+        long start = System.nanoTime();
+        Map<String, Evaluation> failures = new LinkedHashMap<>();
+        for (String ep : bundle.entrypoints()) {
+            Evaluation e = evaluate(bundle, ep, "{}", config.smokeTimeout());
+            if (!e.ok()) {
+                failures.put(ep, e);
+                if (Evaluation.INSTANTIATION_ERROR.equals(e.errorCode())) {
+                    break;
+                }
+            }
+        }
+        return new SmokeResult(failures.isEmpty(), failures, System.nanoTime() - start);
+    }
+
+    /** Makes sure the pool of {@code bundle} has at least one idle instance (best effort; never throws). */
+    public void warm(BundleVersion bundle) {
+        if (bundle.entrypoints().isEmpty()) {
+            return;
+        }
+        evaluate(bundle, bundle.entrypoints().get(0), "{}", config.smokeTimeout());
+    }
+
+    public PoolStats poolStats(BundleVersion bundle) {
+        PoolHolder h = pools.get(bundle.key());
+        return h == null ? PoolStats.EMPTY : h.pool().stats();
+    }
+
+    /** Timed-out evaluations whose worker has not stopped yet. */
+    public int zombies() {
+        return zombies.get();
+    }
+
+    /** Closes the pool of {@code bundle} (borrowed instances are dropped when returned). */
+    public void evict(BundleVersion bundle) {
+        PoolHolder h = pools.remove(bundle.key());
+        if (h != null) {
+            close(h);
+        }
+    }
+
+    /** Closes every pool except those of {@code keep}. */
+    public void retain(Collection<BundleVersion> keep) {
+        Set<String> keys = new HashSet<>();
+        for (BundleVersion b : keep) {
+            if (b != null) {
+                keys.add(b.key());
+            }
+        }
+        for (String k : new ArrayList<>(pools.keySet())) {
+            if (!keys.contains(k)) {
+                PoolHolder h = pools.remove(k);
+                if (h != null) {
+                    close(h);
+                }
+            }
+        }
+    }
+
+    private void close(PoolHolder h) {
+        h.pool().close();
+        for (Meter m : h.meters()) {
+            meters.remove(m);
+        }
+    }
+
+    private InstancePool pool(BundleVersion bundle) {
+        PoolHolder h = pools.computeIfAbsent(bundle.key(), k -> {
+            InstancePool p = new InstancePool(() -> newInstance(bundle), config.effectivePoolSize());
+            Tags tags = Tags.of("bundle", bundle.name(), "revision", bundle.revision());
+            List<Meter> ms = List.of(
+                    Gauge.builder("portcullis_pool_in_use", p, InstancePool::inUse).tags(tags)
+                            .description("Policy instances currently evaluating").register(meters),
+                    Gauge.builder("portcullis_pool_size", p, InstancePool::size).tags(tags)
+                            .description("Live policy instances (idle + in use)").register(meters));
+            return new PoolHolder(p, ms);
+        });
+        return h.pool();
+    }
+
+    private InstancePool.Instance newInstance(BundleVersion bundle) {
+        int max = Math.max(1, config.maxMemoryPages());
+        OpaPolicy policy = OpaPolicy.builder()
+                .withPolicy(bundle.wasm())
+                .withInitialMemory(Math.min(INITIAL_MEMORY_PAGES, max))
+                .withMaxMemory(max)
+                .build();
+        policy.data(new String(bundle.bundle().dataJson(), StandardCharsets.UTF_8));
+        return new InstancePool.Instance(policy, policy.entrypoints());
+    }
+
+    private void record(BundleVersion bundle, Evaluation e) {
+        String name = bundle == null ? "none" : bundle.name();
+        String outcome = e.ok() ? "ok" : "error";
+        timers.computeIfAbsent(name + "\0" + outcome, k -> Timer.builder("portcullis_evaluation")
+                .description("Policy evaluation latency")
+                .tags("bundle", name, "outcome", outcome)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .publishPercentileHistogram()
+                .register(meters)).record(e.nanos(), TimeUnit.NANOSECONDS);
+        if (!e.ok()) {
+            errorCounters.computeIfAbsent(name + "\0" + e.errorCode(), k -> Counter.builder("portcullis_evaluation_errors")
+                    .description("Failed policy evaluations by error code")
+                    .tags("bundle", name, "code", e.errorCode())
+                    .register(meters)).increment();
+        }
+    }
+
+    @PreDestroy
+    void shutdown() {
+        workers.shutdownNow();
+        for (String k : new ArrayList<>(pools.keySet())) {
+            PoolHolder h = pools.remove(k);
+            if (h != null) {
+                close(h);
+            }
+        }
+    }
+
+    /** For tests and tools running without CDI. */
+    public void close() {
+        shutdown();
+    }
+}

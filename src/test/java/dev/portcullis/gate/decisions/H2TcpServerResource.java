@@ -1,0 +1,78 @@
+package dev.portcullis.gate.decisions;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Map;
+import org.h2.tools.Server;
+
+/**
+ * Runs a real H2 TCP server for the outage test; the service connects to it over the network so
+ * that stopping the server is a real failure of the real connection.
+ */
+public class H2TcpServerResource implements QuarkusTestResourceLifecycleManager {
+
+    static final String DB = "decisions-outage";
+
+    private int port;
+
+    @Override
+    public Map<String, String> start() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        try {
+            startServer(port);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return Map.of(
+                "quarkus.datasource.db-kind", "h2",
+                "quarkus.datasource.jdbc.url", url(port),
+                "quarkus.datasource.username", "portcullis",
+                "quarkus.datasource.password", "");
+    }
+
+    static String url(int port) {
+        return "jdbc:h2:tcp://127.0.0.1:" + port + "/" + DB;
+    }
+
+    static Server startServer(int port) throws SQLException {
+        String baseDir = Path.of("target", "h2-tcp").toAbsolutePath().toString();
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (true) {
+            try {
+                return Server.createTcpServer("-tcpPort", Integer.toString(port), "-ifNotExists", "-baseDir", baseDir)
+                        .start();
+            } catch (SQLException e) {
+                // the previous server may still be releasing the port
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    static void stopServer(int port) {
+        try {
+            Server.shutdownTcpServer("tcp://127.0.0.1:" + port, "", true, false);
+        } catch (SQLException e) {
+            // already stopped
+        }
+    }
+
+    @Override
+    public void stop() {
+        stopServer(port);
+    }
+}
