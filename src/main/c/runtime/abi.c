@@ -54,11 +54,17 @@ typedef struct {
     pc_value *result;
 } eval_ctx;
 
+/* The context lives in static memory, not on the heap: opa-java-wasm creates it and then resets
+ * the heap pointer to load the input, so a heap-allocated context would be overwritten by the
+ * input and by evaluation. An instance evaluates one query at a time, so one context suffices.
+ * data defaults to NULL (read as an empty object by eval) so that nothing is allocated here. */
+static eval_ctx the_ctx;
+
 EXPORT("opa_eval_ctx_new") eval_ctx *opa_eval_ctx_new(void) {
-    eval_ctx *c = pc_alloc(sizeof(eval_ctx));
+    eval_ctx *c = &the_ctx;
     c->entrypoint = 0;
     c->input = 0;
-    c->data = pc_obj_new();
+    c->data = 0;
     c->result = 0;
     return c;
 }

@@ -46,8 +46,13 @@ size_t pc_strlen(const char *s);
 #define PC_MAX_PARSE_DEPTH 1000
 #define PC_MAX_VALUE_DEPTH 1100
 #define PC_STACK_RESERVE 12288u
+/* Reads __stack_pointer itself: __builtin_frame_address is not meaningful in frameless wasm
+ * functions and reported a nearly exhausted stack on some call paths. */
 static inline int pc_stack_low(void) {
-    return (uintptr_t)__builtin_frame_address(0) < PC_STACK_RESERVE;
+    uint32_t sp;
+    __asm__ volatile(".globaltype __stack_pointer, i32\n\tglobal.get __stack_pointer\n\tlocal.set %0"
+                     : "=r"(sp));
+    return sp < PC_STACK_RESERVE;
 }
 void pc_depth_check(int32_t depth); /* aborts when a value walk is too deep */
 

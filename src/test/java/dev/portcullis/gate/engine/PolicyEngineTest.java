@@ -1,0 +1,210 @@
+package dev.portcullis.gate.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.gate.bundles.BundleVersion;
+import dev.portcullis.gate.bundles.TestBundles;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PolicyEngineTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Nested iteration over 1500×1500: hundreds of ms (and eventually out of memory at 10 MiB). */
+    static final String SLOW = """
+            package slow
+            import rego.v1
+            n := count([x | some x in numbers.range(1, 1500); some y in numbers.range(1, 1500); x == y])
+            fast := true
+            """;
+    static final List<String> SLOW_EPS = List.of("slow/n", "slow/fast");
+
+    /** Conflicting complete rule values abort; a huge array exceeds the memory cap. */
+    static final String FAULTY = """
+            package faulty
+            import rego.v1
+            p := 1 if input.a
+            p := 2 if input.b
+            big := count(numbers.range(1, 3000000)) if input.big
+            ok := true
+            """;
+    static final List<String> FAULTY_EPS = List.of("faulty/p", "faulty/big", "faulty/ok");
+
+    private PolicyEngine engine;
+    private SimpleMeterRegistry meters;
+
+    private PolicyEngine engine(int pool, Duration timeout, Duration acquire) {
+        meters = new SimpleMeterRegistry();
+        engine = new PolicyEngine(EngineConfig.of(pool, timeout, acquire, 160), meters);
+        return engine;
+    }
+
+    @AfterEach
+    void close() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private static BundleVersion simple() {
+        return TestBundles.version("simple", TestBundles.simple("1"));
+    }
+
+    @Test
+    void evaluatesDefinedAndUndefined() throws Exception {
+        PolicyEngine e = engine(2, Duration.ofSeconds(5), Duration.ofSeconds(10));
+        BundleVersion b = simple();
+        Evaluation allow = e.evaluate(b, "p/allow", "{\"user\":\"alice\"}");
+        assertTrue(allow.ok(), allow::errorMessage);
+        assertEquals(JSON.readTree("[{\"result\":true}]"), JSON.readTree(allow.resultSetJson()));
+        assertTrue(allow.value().asBoolean());
+        assertTrue(allow.nanos() > 0);
+
+        Evaluation undefined = e.evaluate(b, "p/allow", "{\"user\":\"bob\"}");
+        assertTrue(undefined.ok());
+        assertFalse(undefined.defined());
+        assertNull(undefined.value());
+        assertEquals("[]", undefined.resultSetJson().replace(" ", ""));
+
+        Evaluation rev = e.evaluate(b, "p/rev", null);
+        assertEquals("1", rev.value().asText(), "data.json is loaded into the instance");
+    }
+
+    @Test
+    void unknownEntrypointAndInvalidInput() {
+        PolicyEngine e = engine(2, Duration.ofSeconds(5), Duration.ofSeconds(10));
+        BundleVersion b = simple();
+        Evaluation u = e.evaluate(b, "p/nope", "{}");
+        assertEquals(Evaluation.UNKNOWN_POLICY, u.errorCode());
+        assertNull(u.resultSetJson());
+        assertEquals(Evaluation.UNKNOWN_POLICY, e.evaluate(null, "p/allow", "{}").errorCode());
+        assertEquals(Evaluation.INVALID_INPUT, e.evaluate(b, "p/allow", "{not json").errorCode());
+        assertEquals(0, e.poolStats(b).created(), "no instance is needed to refuse these");
+    }
+
+    @Test
+    void poolReusesInstancesAndDiscardsFailedOnes() {
+        PolicyEngine e = engine(2, Duration.ofSeconds(5), Duration.ofSeconds(10));
+        BundleVersion b = TestBundles.version("faulty",
+                TestBundles.bundle("1", TestBundles.compile(FAULTY, FAULTY_EPS), FAULTY_EPS, null, null));
+        for (int i = 0; i < 20; i++) {
+            assertTrue(e.evaluate(b, "faulty/ok", "{}").ok());
+            assertEquals(1, e.evaluate(b, "faulty/p", "{\"a\":true}").value().asInt());
+        }
+        PoolStats s = e.poolStats(b);
+        assertEquals(1, s.created(), "sequential evaluations reuse one instance: " + s);
+        assertEquals(1, s.size());
+        assertEquals(0, s.inUse());
+
+        Evaluation conflict = e.evaluate(b, "faulty/p", "{\"a\":true,\"b\":true}");
+        assertEquals(Evaluation.EVALUATION_ERROR, conflict.errorCode(), conflict::errorMessage);
+        assertNotNull(conflict.errorMessage());
+        s = e.poolStats(b);
+        assertEquals(1, s.discarded(), "the aborted instance is discarded: " + s);
+        assertEquals(0, s.size());
+
+        assertTrue(e.evaluate(b, "faulty/ok", "{}").ok(), "a fresh instance replaces it");
+        assertEquals(2, e.poolStats(b).created());
+
+        Evaluation oom = e.evaluate(b, "faulty/big", "{\"big\":true}");
+        assertEquals(Evaluation.MEMORY_LIMIT, oom.errorCode(), oom::errorMessage);
+        assertEquals(2, e.poolStats(b).discarded());
+
+        assertEquals(1.0, meters.get("portcullis_evaluation_errors").tag("code", "evaluation_error").counter().count());
+        assertEquals(1.0, meters.get("portcullis_evaluation_errors").tag("code", "memory_limit").counter().count());
+        assertTrue(meters.get("portcullis_evaluation").tag("outcome", "ok").timer().count() >= 41);
+        assertNotNull(meters.get("portcullis_pool_size").tag("bundle", "faulty").tag("revision", "1").gauge());
+        assertNotNull(meters.get("portcullis_pool_in_use").tag("bundle", "faulty").gauge());
+    }
+
+    @Test
+    void slowEvaluationTimesOutAndItsInstanceIsReplaced() throws Exception {
+        PolicyEngine e = engine(2, Duration.ofMillis(50), Duration.ofSeconds(10));
+        BundleVersion b = TestBundles.version("slow",
+                TestBundles.bundle("1", TestBundles.compile(SLOW, SLOW_EPS), SLOW_EPS, null, null));
+        assertTrue(e.evaluate(b, "slow/fast", "{}").ok()); // warm one instance
+        long created = e.poolStats(b).created();
+        assertEquals(0, e.poolStats(b).discarded());
+
+        Evaluation t = e.evaluate(b, "slow/n", "{}");
+        assertEquals(Evaluation.TIMEOUT, t.errorCode(), () -> t.errorCode() + " " + t.errorMessage());
+        assertTrue(t.nanos() < TimeUnit.MILLISECONDS.toNanos(1000), "returns at the deadline, not when the worker ends");
+        PoolStats s = e.poolStats(b);
+        assertEquals(1, s.discarded(), s::toString);
+
+        Evaluation fast = e.evaluate(b, "slow/fast", "{}");
+        assertTrue(fast.ok(), fast::errorMessage);
+        assertTrue(e.poolStats(b).created() >= created, "the pool can create a fresh instance");
+        // the interrupted worker stops (Chicory checks the interrupt flag)
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (e.zombies() > 0 && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, e.zombies());
+    }
+
+    @Test
+    void busyWhenNoInstanceIsFree() throws Exception {
+        PolicyEngine e = engine(1, Duration.ofSeconds(30), Duration.ofMillis(100));
+        BundleVersion b = TestBundles.version("slow",
+                TestBundles.bundle("1", TestBundles.compile(SLOW, SLOW_EPS), SLOW_EPS, null, null));
+        assertTrue(e.evaluate(b, "slow/fast", "{}").ok());
+        CompletableFuture<Evaluation> running = CompletableFuture.supplyAsync(() -> e.evaluate(b, "slow/n", "{}"));
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (e.poolStats(b).inUse() == 0 && System.nanoTime() < until) {
+            Thread.sleep(1);
+        }
+        Evaluation busy = e.evaluate(b, "slow/fast", "{}");
+        assertEquals(Evaluation.BUSY, busy.errorCode(), busy::errorMessage);
+        Evaluation slow = running.get(60, TimeUnit.SECONDS);
+        // 1500×1500 iterations end in the memory cap or a count; either way not a wrong answer
+        assertTrue(slow.ok() || Evaluation.MEMORY_LIMIT.equals(slow.errorCode()), slow::toString);
+    }
+
+    @Test
+    void smokeTestReportsInstantiationFailure() {
+        PolicyEngine e = engine(1, Duration.ofSeconds(5), Duration.ofSeconds(10));
+        BundleVersion ok = simple();
+        SmokeResult r = e.smokeTest(ok);
+        assertTrue(r.ok(), r::summary);
+        assertEquals(1, e.poolStats(ok).size(), "the smoke instance stays warm in the pool");
+
+        BundleVersion broken = TestBundles.version("broken",
+                TestBundles.bundle("1", TestBundles.nonOpaWasm(), List.of("p/allow"), null, null));
+        SmokeResult bad = e.smokeTest(broken);
+        assertFalse(bad.ok());
+        assertTrue(bad.instantiationFailed(), bad::summary);
+        Evaluation ev = e.evaluate(broken, "p/allow", "{}");
+        assertEquals(Evaluation.INSTANTIATION_ERROR, ev.errorCode());
+    }
+
+    @Test
+    void concurrentEvaluationsShareTheBoundedPool() throws Exception {
+        PolicyEngine e = engine(3, Duration.ofSeconds(10), Duration.ofSeconds(30));
+        BundleVersion b = simple();
+        List<CompletableFuture<Evaluation>> fs = new java.util.ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            String in = i % 2 == 0 ? "{\"user\":\"alice\"}" : "{\"user\":\"bob\"}";
+            fs.add(CompletableFuture.supplyAsync(() -> e.evaluate(b, "p/allow", in)));
+        }
+        for (int i = 0; i < fs.size(); i++) {
+            Evaluation ev = fs.get(i).get(60, TimeUnit.SECONDS);
+            assertTrue(ev.ok(), ev::toString);
+            assertEquals(i % 2 == 0, ev.defined());
+        }
+        PoolStats s = e.poolStats(b);
+        assertTrue(s.created() <= 3, s::toString);
+        assertEquals(0, s.inUse());
+    }
+}
