@@ -709,17 +709,15 @@ public class BundleRegistry {
         st.evaluated.incrementAndGet();
         boolean same = active.ok() && shadow.ok() ? Objects.equals(active.value(), shadow.value())
                 : !active.ok() && !shadow.ok() && Objects.equals(active.errorCode(), shadow.errorCode());
-        if (!shadow.ok() && !same) {
+        if (!shadow.ok()) {
             st.errors.incrementAndGet();
         } else if (same) {
-            if (shadow.ok()) {
-                st.agreed.incrementAndGet();
-            } else {
-                st.errors.incrementAndGet();
-            }
-            return;
+            st.agreed.incrementAndGet();
         } else {
             st.differed.incrementAndGet();
+        }
+        if (same) {
+            return;
         }
         ShadowDifference d = new ShadowDifference(name, activeVersion == null ? null : activeVersion.revision(),
                 shadowVersion.revision(), entrypoint,
