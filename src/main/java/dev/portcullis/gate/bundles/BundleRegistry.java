@@ -495,6 +495,21 @@ public class BundleRegistry {
         return slots.values().stream().anyMatch(s -> s.active.get() != null);
     }
 
+    /**
+     * Re-runs the engine's smoke evaluation on every active version (for a readiness check: UP when this is
+     * non-empty and every result is ok). Costs one evaluation per entrypoint.
+     */
+    public Map<String, SmokeResult> smokeActive() {
+        Map<String, SmokeResult> out = new java.util.TreeMap<>();
+        for (String name : new TreeSet<>(slots.keySet())) {
+            BundleVersion v = slots.get(name).active.get();
+            if (v != null) {
+                out.put(name, engine.smokeTest(v));
+            }
+        }
+        return out;
+    }
+
     public boolean started() {
         return started;
     }
@@ -695,8 +710,8 @@ public class BundleRegistry {
 
     /**
      * Records one shadow comparison. Outcomes: shadow failed → {@code errors}; shadow succeeded with the same value
-     * (or both failed with the same code) → {@code agreed}; otherwise → {@code differed}. Every non-identical
-     * outcome is kept in the recent list and stored in {@code shadow_difference}. Ignored when the shadow of
+     * → {@code agreed}; otherwise → {@code differed}. Every non-identical outcome (anything except equal values, or
+     * both failing with the same error code) is kept in the recent list and stored in {@code shadow_difference}. Ignored when the shadow of
      * {@code name} is not (or no longer) {@code shadowVersion}.
      */
     public void recordShadow(String name, String entrypoint, String inputJson, BundleVersion activeVersion,

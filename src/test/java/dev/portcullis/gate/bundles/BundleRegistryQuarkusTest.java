@@ -64,6 +64,8 @@ class BundleRegistryQuarkusTest {
         assertTrue(e.value().asBoolean());
         assertNotNull(meters.find("portcullis_pool_size").tag("bundle", "gate").gauge());
         assertNotNull(meters.find("portcullis_evaluation").tag("bundle", "gate").timer());
+        assertTrue(registry.hasActive());
+        assertTrue(registry.smokeActive().get("gate").ok());
     }
 
     @Test
