@@ -161,6 +161,16 @@ public final class RuleTree {
                     ? Rule.Kind.FUNCTION : Rule.Kind.COMPLETE;
             arity = kind == Rule.Kind.FUNCTION ? dflt.rule().args().size() : 0;
         }
+        if (dflt != null) {
+            int dArity = dflt.rule().args() == null ? 0 : dflt.rule().args().size();
+            boolean dFunction = dArity > 0;
+            if (dFunction != (kind == Rule.Kind.FUNCTION) || dFunction && dArity != arity) {
+                diags.add(new Diagnostic(dflt.rule().pos(), "rego_type_error", "default rule " + dotted
+                        + (dFunction ? " has " + dArity + " arguments" : " has no arguments") + " but the "
+                        + describe(kind) + (kind == Rule.Kind.FUNCTION ? " takes " + arity : "") + ""));
+                dflt = null;
+            }
+        }
         if (dflt != null && kind != Rule.Kind.COMPLETE && kind != Rule.Kind.FUNCTION) {
             diags.add(new Diagnostic(dflt.rule().pos(), "rego_type_error",
                     "default rule " + dotted + " must be a complete rule or function, not a " + describe(kind)));

@@ -78,7 +78,7 @@ final class BuildCommand implements Callable<Integer> {
         List<RegoCompiler.Source> sources = new ArrayList<>();
         List<DataMerger.Placement> data = new ArrayList<>();
         for (Path p : paths) {
-            collect(p, sources, data);
+            collect(p, sources, data, false);
         }
         if (sources.isEmpty()) {
             throw new Main.CliException(Main.USAGE, "no .rego files found in " + paths);
@@ -124,7 +124,9 @@ final class BuildCommand implements Callable<Integer> {
         return s;
     }
 
-    private static void collect(Path root, List<RegoCompiler.Source> sources, List<DataMerger.Placement> data) {
+    /** Modules and data files under root; {@code *_test.rego} modules only when {@code withTests}. */
+    static void collect(Path root, List<RegoCompiler.Source> sources, List<DataMerger.Placement> data,
+            boolean withTests) {
         if (!Files.exists(root)) {
             throw new Main.CliException(Main.USAGE, "path " + root + ": no such file or directory");
         }
@@ -147,7 +149,7 @@ final class BuildCommand implements Callable<Integer> {
         }
         for (Path f : files) {
             String name = f.getFileName().toString();
-            if (name.endsWith(".rego") && !name.endsWith("_test.rego")) {
+            if (name.endsWith(".rego") && (withTests || !name.endsWith("_test.rego"))) {
                 sources.add(new RegoCompiler.Source(f.toString(), readText(f)));
             } else if (name.equals("data.json")) {
                 Path rel = root.relativize(f.getParent() == null ? root : f.getParent());

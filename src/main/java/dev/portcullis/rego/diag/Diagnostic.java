@@ -7,6 +7,7 @@ package dev.portcullis.rego.diag;
 public record Diagnostic(Position pos, String code, String message) {
     @Override
     public String toString() {
-        return pos + ": " + code + ": " + message;
+        // "unsupported: ..." messages already start with their code
+        return message.startsWith(code + ":") ? pos + ": " + message : pos + ": " + code + ": " + message;
     }
 }

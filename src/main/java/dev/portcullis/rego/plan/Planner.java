@@ -170,6 +170,9 @@ public final class Planner {
             case FUNCTION -> {
                 String msg = conflictMessage(rule.pos(), "functions must not produce multiple outputs for same inputs", rs.dotted());
                 List<Term> args = rule.args();
+                Set<Term.Var> argVars = new LinkedHashSet<>();
+                args.forEach(a -> patternVars(a, argVars));
+                argVars.forEach(v -> env.declare(v.name()));
                 bindArgs(ctx, args, 0, env, () -> planClauses(ctx, rule, env, result, msg));
             }
             default -> {

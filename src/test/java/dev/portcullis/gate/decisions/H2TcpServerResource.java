@@ -15,6 +15,8 @@ import org.h2.tools.Server;
 public class H2TcpServerResource implements QuarkusTestResourceLifecycleManager {
 
     static final String DB = "decisions-outage";
+    /** H2 2.x only accepts a remote shutdown with the server's management password. */
+    static final String MANAGEMENT_PASSWORD = "outage-test";
 
     private int port;
 
@@ -46,7 +48,8 @@ public class H2TcpServerResource implements QuarkusTestResourceLifecycleManager 
         long deadline = System.currentTimeMillis() + 15_000;
         while (true) {
             try {
-                return Server.createTcpServer("-tcpPort", Integer.toString(port), "-ifNotExists", "-baseDir", baseDir)
+                return Server.createTcpServer("-tcpPort", Integer.toString(port), "-ifNotExists", "-tcpPassword",
+                        MANAGEMENT_PASSWORD, "-baseDir", baseDir)
                         .start();
             } catch (SQLException e) {
                 // the previous server may still be releasing the port
@@ -65,9 +68,26 @@ public class H2TcpServerResource implements QuarkusTestResourceLifecycleManager 
 
     static void stopServer(int port) {
         try {
-            Server.shutdownTcpServer("tcp://127.0.0.1:" + port, "", true, false);
+            Server.shutdownTcpServer("tcp://127.0.0.1:" + port, MANAGEMENT_PASSWORD, true, false);
         } catch (SQLException e) {
             // already stopped
+        }
+        // the shutdown is asynchronous: wait until the port refuses connections and sessions are closed
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                Thread.sleep(50);
+            } catch (IOException e) {
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

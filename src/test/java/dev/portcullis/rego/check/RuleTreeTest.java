@@ -184,4 +184,28 @@ class RuleTreeTest {
         List<String> names = t.allRuleSets().stream().map(RuleTree.RuleSet::dotted).toList();
         assertEquals(List.of("data.a.b", "data.a.y.q", "data.a.zz", "data.z.a", "data.z.b"), names);
     }
+
+    // The three tests below fail at the time of writing: RuleTree.ruleSet never compares the
+    // default rule's argument count with the other definitions (OPA reports these as conflicts).
+
+    @Test
+    void defaultFunctionWithDifferentArityIsReported() {
+        build("package t\ndefault f(_, _) := 0\nf(x) := x\n");
+        assertEquals(1, diags.size(), "default f/2 next to f/1 must be a conflict: " + diags);
+        assertEquals("rego_type_error", diags.get(0).code());
+    }
+
+    @Test
+    void argumentlessDefaultOnAFunctionIsReported() {
+        build("package t\ndefault f := 0\nf(x) := x\n");
+        assertEquals(1, diags.size(), "default without arguments next to f/1 must be a conflict: " + diags);
+        assertEquals("rego_type_error", diags.get(0).code());
+    }
+
+    @Test
+    void defaultFunctionOnACompleteRuleIsReported() {
+        build("package t\ndefault p(x) := 1\np := 2\n");
+        assertEquals(1, diags.size(), "default p/1 next to complete rule p must be a conflict: " + diags);
+        assertEquals("rego_type_error", diags.get(0).code());
+    }
 }

@@ -198,4 +198,32 @@ class PlannerErrorsTest {
         assertEquals("rego_compile_error", d.code());
         assertTrue(d.message().contains("entrypoint t/f is a function"), d::toString);
     }
+
+    @Test
+    void recursionThroughAParentPackageDocument() {
+        List<Diagnostic> ds = errors(NONE, "package a.b\np if {\n\tx := data.a\n\tx.b.q\n}\nq := 1\n");
+        assertEquals(1, ds.size(), ds::toString);
+        assertEquals("rego_recursion_error", ds.get(0).code());
+        assertTrue(ds.get(0).message().contains("data.a.b.p -> data.a -> data.a.b -> data.a.b.p"), ds::toString);
+    }
+
+    @Test
+    void independentCyclesAreEachReported() {
+        List<Diagnostic> ds = errors(NONE, "package t\np if q\nq if p\nr if s\ns if r\n");
+        assertEquals(2, ds.size(), ds::toString);
+        assertEquals(at(2, 1), ds.get(0).pos());
+        assertEquals(at(4, 1), ds.get(1).pos());
+    }
+
+    @Test
+    void unboundHeadKeyOfAPartialObject() {
+        Diagnostic d = error(NONE, "package t\no[k] := 1 if true\n");
+        assertError(d, "rego_unsafe_var_error", 2, 3, "var k is unsafe");
+    }
+
+    @Test
+    void sprintfArgumentsMustBeAnArray() {
+        Diagnostic d = error(NONE, "package t\nm := sprintf(\"%v\", 1)\n");
+        assertError(d, "rego_type_error", 2, 20, "sprintf: invalid argument 2: got number, want array");
+    }
 }

@@ -292,4 +292,46 @@ class PlannerTest {
         assertEquals(1, calls(func(p, "data.a.p").body(), "doc:data.b").size());
         assertEquals(Set.of("data.a.p", "doc:data.b", "data.b.x", "data.b.y"), Set.copyOf(names(p)));
     }
+
+    @Test
+    void importedInputAliasReadsBelowInput() {
+        Ir.Program p = plan(List.of("t/p"), "package t\nimport input.req\np if req.user == 1\n");
+        Ir.Block b = func(p, "data.t.p").body();
+        assertEquals(new Ir.Defined(0, true), flatten(b).get(1));
+        List<Ir.Dot> dots = collect(b, Ir.Dot.class);
+        assertEquals(2, dots.size());
+        assertEquals(0, dots.get(0).src());
+        assertEquals(dots.get(0).target(), dots.get(1).src());
+    }
+
+    @Test
+    void importedFunctionAliasCallsTheFunction() {
+        Ir.Program p = plan(List.of("t/p"), "package t\nimport data.lib.f as g\np := g(1)\n",
+                "package lib\nf(x) := x\n");
+        assertEquals(1, calls(func(p, "data.t.p").body(), "data.lib.f").size());
+    }
+
+    @Test
+    void wildcardInsideNegationIteratesInsideTheNegatedBlock() {
+        Ir.Program p = plan(List.of("t/p"), "package t\np if not input.xs[_] == 1\n");
+        Ir.Block b = func(p, "data.t.p").body();
+        List<Ir.Stmt> all = flatten(b);
+        Ir.Reset flag = collect(b, Ir.Reset.class).get(0);
+        Ir.Blocks negated = assertInstanceOf(Ir.Blocks.class, all.get(all.indexOf(flag) + 1));
+        assertEquals(1, collect(negated.blocks().get(0), Ir.Scan.class).size());
+        Ir.Defined after = assertInstanceOf(Ir.Defined.class, all.get(all.indexOf(negated) + 1 + flatten(negated.blocks().get(0)).size()));
+        assertEquals(new Ir.Defined(flag.target(), false), after);
+        assertEquals(1, collect(b, Ir.Scan.class).size());
+    }
+
+    // Fails at the time of writing: function argument variables do not shadow rules of the same
+    // name in the package, so `f(q)` compares its argument with rule q instead of binding q.
+    @Test
+    void functionArgumentsShadowRulesOfTheSameName() {
+        Ir.Program p = plan(List.of("t/r"), "package t\nq := 1\nf(q) := q + 1\nr := f(5)\n");
+        Ir.Func f = func(p, "data.t.f");
+        assertTrue(calls(f.body(), "data.t.q").isEmpty(),
+                "f's parameter q must be a local, not a call of rule q: " + flatten(f.body()));
+        assertEquals(2, calls(f.body(), "pc_plus").get(0).args().get(0));
+    }
 }
