@@ -141,8 +141,7 @@ public class BundlesResource {
     }
 
     private static Response rejected(BundleRejectedException e) {
-        Response.Status status = e.isConflict() ? Response.Status.CONFLICT
-                : Response.Status.fromStatusCode(422);
-        return ApiError.response(status, e.reason(), e.getMessage());
+        // 422: the bundle was understood and refused; 409: it contradicts what is already stored
+        return ApiError.response(e.isConflict() ? 409 : 422, e.reason(), e.getMessage());
     }
 }

@@ -29,6 +29,8 @@ public class DecisionService {
     public static final String UNDEFINED_DECISION = "undefined_decision";
     public static final String INVALID_DECISION = "invalid_decision";
     public static final String AUDIT_UNAVAILABLE = "audit_unavailable";
+    /** Policy recorded for requests refused before their policy could be read. */
+    public static final String UNPARSED_POLICY = "(unparsed request)";
 
     private static final Logger LOG = Logger.getLogger(DecisionService.class);
 
@@ -72,7 +74,7 @@ public class DecisionService {
     /** Records a request refused before evaluation (oversized, too deep, malformed). */
     public DecisionOutcome rejectInput(Caller caller, String policy, InputRejectedException e) {
         DecisionOutcome o = denied(UUID.randomUUID(), null, e.code(), e.getMessage(), e.status());
-        return record(caller, policy == null ? "" : policy, null, null, o, 0);
+        return record(caller, policy == null || policy.isBlank() ? UNPARSED_POLICY : policy, null, null, o, 0);
     }
 
     private DecisionOutcome record(Caller caller, String policy, String inputJson, String resultJson,

@@ -4,6 +4,7 @@ import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.Config;
 import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
@@ -17,11 +18,25 @@ import java.util.Set;
 public class TokenRegistry {
 
     static final String DEV_PREFIX = "dev-";
+    static final String PREFIX = "portcullis.auth.tokens.";
 
     private final Map<String, Caller> callers = new HashMap<>();
 
-    TokenRegistry(AuthConfig config) {
-        config.tokens().forEach((token, spec) -> callers.put(token, parse(token, spec)));
+    /**
+     * Tokens are configured as {@code portcullis.auth.tokens."<token>"=<caller>:<role>[,<role>]}
+     * (environment: {@code PORTCULLIS_AUTH_TOKENS__<TOKEN>_}); tokens are secrets, so production
+     * takes them from the environment or a secret store, never from committed files.
+     */
+    TokenRegistry(Config config) {
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(PREFIX)) {
+                String token = name.substring(PREFIX.length());
+                if (token.length() > 1 && token.startsWith("\"") && token.endsWith("\"")) {
+                    token = token.substring(1, token.length() - 1);
+                }
+                callers.put(token, parse(token, config.getValue(name, String.class)));
+            }
+        }
     }
 
     void onStart(@Observes StartupEvent ev) {

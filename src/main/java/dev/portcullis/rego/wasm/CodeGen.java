@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Generates one Wasm function per IR function and links them into the runtime.
@@ -120,14 +122,66 @@ public final class CodeGen {
         return runtimeIndex.computeIfAbsent(name, rt::functionIndex);
     }
 
+    /** Locals some statement reads; a scan key nobody reads is never materialised. */
+    static Set<Integer> readLocals(Ir.Func f) {
+        Set<Integer> out = new HashSet<>();
+        out.add(f.result());
+        reads(f.body(), out);
+        return out;
+    }
+
+    private static void reads(Ir.Block b, Set<Integer> out) {
+        for (Ir.Stmt s : b.stmts()) {
+            if (s instanceof Ir.Dot d) {
+                out.add(d.src());
+                out.add(d.key());
+            } else if (s instanceof Ir.Scan sc) {
+                out.add(sc.src());
+                reads(sc.body(), out);
+            } else if (s instanceof Ir.Blocks bs) {
+                bs.blocks().forEach(x -> reads(x, out));
+            } else if (s instanceof Ir.Call c) {
+                out.addAll(c.args());
+            } else if (s instanceof Ir.Compare c) {
+                out.add(c.a());
+                out.add(c.b());
+            } else if (s instanceof Ir.Defined d) {
+                out.add(d.local());
+            } else if (s instanceof Ir.NotFalse n) {
+                out.add(n.local());
+            } else if (s instanceof Ir.ArrayOfLength a) {
+                out.add(a.src());
+            } else if (s instanceof Ir.ObjectOfSize o) {
+                out.add(o.src());
+            } else if (s instanceof Ir.Assign a) {
+                out.add(a.src());
+            } else if (s instanceof Ir.AssignOnce a) {
+                out.add(a.src());
+                out.add(a.target());
+            } else if (s instanceof Ir.ArrayAppend a) {
+                out.add(a.array());
+                out.add(a.value());
+            } else if (s instanceof Ir.SetAdd a) {
+                out.add(a.set());
+                out.add(a.value());
+            } else if (s instanceof Ir.ObjectInsert o) {
+                out.add(o.object());
+                out.add(o.key());
+                out.add(o.value());
+            }
+        }
+    }
+
     private final class FunctionWriter {
         final Code code = new Code();
         /** Depth right after opening each enclosing IR block: the failure target. */
         final Deque<Integer> failTargets = new ArrayDeque<>();
+        final Set<Integer> read;
         int nextLocal;
 
         FunctionWriter(Ir.Func f) {
             this.nextLocal = f.locals();
+            this.read = readLocals(f);
         }
 
         int fail() {
@@ -240,8 +294,12 @@ public final class CodeGen {
             code.block();
             code.loop();
             code.localGet(i).localGet(n).i32GeS().brIf(1);
-            code.localGet(sc.src()).localGet(i).call(runtime("pc_key_at")).localSet(sc.key());
-            code.localGet(sc.src()).localGet(i).call(runtime("pc_val_at")).localSet(sc.value());
+            if (read.contains(sc.key())) {
+                code.localGet(sc.src()).localGet(i).call(runtime("pc_key_at")).localSet(sc.key());
+            }
+            if (read.contains(sc.value())) {
+                code.localGet(sc.src()).localGet(i).call(runtime("pc_val_at")).localSet(sc.value());
+            }
             code.localGet(i).i32Const(1).i32Add().localSet(i);
             block(sc.body());
             code.br(0);

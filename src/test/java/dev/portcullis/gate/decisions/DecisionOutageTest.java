@@ -12,7 +12,12 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.UUID;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +44,13 @@ class DecisionOutageTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.datasource.db-kind", "h2",
-                    "portcullis.decisions.commit-timeout", "2s",
-                    "portcullis.decisions.probe-interval", "200ms");
+            Map<String, String> m = new java.util.HashMap<>(H2TcpServerResource.datasourceConfig());
+            // this profile is always H2 (also in the PostgreSQL CI run): pin the vendor migrations
+            m.put("quarkus.flyway.locations", "db/migration,db/vendor/h2");
+            m.put("portcullis.decisions.commit-timeout", "2s");
+            m.put("portcullis.decisions.probe-interval", "200ms");
+            m.put("portcullis.decisions.queue-capacity", "4");
+            return m;
         }
 
         @Override
@@ -55,6 +64,71 @@ class DecisionOutageTest {
 
     @Inject
     DecisionQueries queries;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /**
+     * A stalled (not down) database: another transaction holds an uncommitted row with the next
+     * seq, so the writer's INSERT waits on the row lock. Callers must still get an answer within
+     * the commit timeout, and a full queue must fail immediately.
+     */
+    @Test
+    void stalledDatabaseBoundsTheWaitAndTheQueue() throws Exception {
+        DecisionRecord tail = recorder.record(draft("test/stall", true));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try (Connection blocker = dataSource.getConnection()) {
+            blocker.setAutoCommit(false);
+            try (PreparedStatement ps = blocker.prepareStatement(DecisionRows.INSERT)) {
+                DecisionRows.bind(ps, new DecisionRecord(tail.seq() + 1, UUID.randomUUID(), Instant.now(), "blocker",
+                        "test/stall", null, null, null, null, null, null, false, null, 0, tail.hash(), "f".repeat(64)));
+                ps.executeUpdate();
+            }
+            // one in flight (the writer is stuck on it) ...
+            Future<Long> inFlight = pool.submit(() -> timedFailure(() -> recorder.record(draft("test/stall", true))));
+            Thread.sleep(300);
+            // ... then fill the queue (capacity 4) ...
+            List<Future<Long>> queued = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                queued.add(pool.submit(() -> timedFailure(() -> recorder.record(draft("test/stall", true)))));
+            }
+            long deadline = System.currentTimeMillis() + 1000;
+            while (recorder.queueDepth() < 4 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(4, recorder.queueDepth());
+            // ... and the next one fails at once
+            long t = timedFailure(() -> recorder.record(draft("test/stall", true)));
+            assertTrue(t < 200_000_000L, "queue full must fail immediately: " + t / 1_000_000 + " ms");
+            assertTrue(inFlight.get() < 2_500_000_000L, "bounded wait");
+            for (Future<Long> f : queued) {
+                assertTrue(f.get() < 2_500_000_000L, "bounded wait");
+            }
+            blocker.rollback();
+        } finally {
+            pool.shutdownNow();
+        }
+        DecisionRecord after = null;
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (after == null && System.currentTimeMillis() < deadline) {
+            try {
+                after = recorder.record(draft("test/stall", true));
+            } catch (AuditUnavailableException e) {
+                Thread.sleep(100);
+            }
+        }
+        assertTrue(after != null, "recovered: " + recorder.lastError());
+        DecisionQueries.VerifyReport v = queries.verify();
+        assertTrue(v.ok(), v::toString);
+        assertEquals(after.seq(), v.lastSeq());
+    }
+
+    /** Runs {@code r}, asserts it throws AuditUnavailableException, returns the nanoseconds it took. */
+    private static long timedFailure(org.junit.jupiter.api.function.Executable r) {
+        long s = System.nanoTime();
+        assertThrows(AuditUnavailableException.class, r);
+        return System.nanoTime() - s;
+    }
 
     @Test
     void failsFastWhileTheDatabaseIsDownAndRecoversByItself() throws Exception {

@@ -20,23 +20,42 @@ public class H2TcpServerResource implements QuarkusTestResourceLifecycleManager 
 
     private int port;
 
+    /**
+     * The port, chosen once per JVM and shared through a system property (the profile and the
+     * resource may live in different class loaders). The datasource settings are returned by the
+     * profile's config overrides, which — unlike test-resource config — win over the
+     * {@code -Dquarkus.datasource.*} system properties of the PostgreSQL CI run.
+     */
+    static synchronized int port() {
+        String p = System.getProperty("portcullis.test.decisions.h2-port");
+        if (p == null) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                p = Integer.toString(s.getLocalPort());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            System.setProperty("portcullis.test.decisions.h2-port", p);
+        }
+        return Integer.parseInt(p);
+    }
+
+    static Map<String, String> datasourceConfig() {
+        return Map.of(
+                "quarkus.datasource.db-kind", "h2",
+                "quarkus.datasource.jdbc.url", url(port()),
+                "quarkus.datasource.username", "portcullis",
+                "quarkus.datasource.password", "");
+    }
+
     @Override
     public Map<String, String> start() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        port = port();
         try {
             startServer(port);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        return Map.of(
-                "quarkus.datasource.db-kind", "h2",
-                "quarkus.datasource.jdbc.url", url(port),
-                "quarkus.datasource.username", "portcullis",
-                "quarkus.datasource.password", "");
+        return datasourceConfig();
     }
 
     static String url(int port) {
