@@ -6,7 +6,7 @@ import org.h2.api.Trigger;
 
 /**
  * H2 counterpart of the PostgreSQL append-only trigger (installed by
- * {@code db/vendor/h2/V1_1__decisions_append_only.sql}): any UPDATE or DELETE on {@code decision}
+ * {@code db/vendor/h2/R__decisions_append_only.sql}): any UPDATE or DELETE on {@code decision}
  * raises. If this class cannot be loaded (e.g. the file is opened with a bare H2 tool) H2 fails the
  * statement anyway, so the table stays closed for modification.
  */

@@ -1,5 +1,6 @@
 package dev.portcullis.gate.api;
 
+import dev.portcullis.gate.TestDatabase;
 import dev.portcullis.gate.bundles.TestBundles;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
@@ -57,12 +58,11 @@ public class ApiTestProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of(
+        return TestDatabase.isolated("portcullis-api-test", Map.of(
                 "portcullis.bundles.dir", DIR.toString(),
                 "portcullis.bundles.active.gate", "1",
                 "portcullis.bundles.poll-interval", "1s",
                 "portcullis.limits.max-input-bytes", "65536",
-                "portcullis.limits.max-depth", "32",
-                "quarkus.datasource.jdbc.url", "jdbc:h2:mem:portcullis-api-test;DB_CLOSE_DELAY=-1");
+                "portcullis.limits.max-depth", "32"));
     }
 }

@@ -31,8 +31,8 @@ class BundlesApiTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             Map<String, String> m = new HashMap<>(new ApiTestProfile().getConfigOverrides());
-            m.put("quarkus.datasource.jdbc.url", "jdbc:h2:mem:portcullis-bundles-api;DB_CLOSE_DELAY=-1");
-            return m;
+            m.remove("quarkus.datasource.jdbc.url");
+            return dev.portcullis.gate.TestDatabase.isolated("portcullis-bundles-api", m);
         }
     }
 

@@ -28,10 +28,9 @@ public class BundlesTestProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of(
+        return dev.portcullis.gate.TestDatabase.isolated("portcullis-bundles-test", Map.of(
                 "portcullis.bundles.dir", DIR.toString(),
                 "portcullis.bundles.poll-interval", "1s",
-                "portcullis.engine.timeout", "5s",
-                "quarkus.datasource.jdbc.url", "jdbc:h2:mem:portcullis-bundles-test;DB_CLOSE_DELAY=-1");
+                "portcullis.engine.timeout", "5s"));
     }
 }
