@@ -52,11 +52,6 @@ class DecisionOutageTest {
             m.put("portcullis.decisions.queue-capacity", "4");
             return m;
         }
-
-        @Override
-        public String getConfigProfile() {
-            return "decisions-outage";
-        }
     }
 
     @Inject
