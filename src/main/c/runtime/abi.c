@@ -87,8 +87,19 @@ static pc_value *result_set(pc_value *v) {
     return rs;
 }
 
+/* Generated code caches each rule's value for one evaluation, tagged with this counter; a new
+ * evaluation (possibly reusing the same heap addresses) must never see an earlier one's values. */
+static uint32_t generation;
+
+EXPORT("pc_generation") uint32_t pc_generation(void) { return generation; }
+
+static pc_value *plan_eval(int32_t ep, pc_value *input, pc_value *data) {
+    generation = generation + 1 == 0 ? 1 : generation + 1;
+    return pc_plan_eval(ep, input, data);
+}
+
 EXPORT("eval") int32_t eval(eval_ctx *c) {
-    c->result = result_set(pc_plan_eval(c->entrypoint, c->input, c->data ? c->data : pc_obj_new()));
+    c->result = result_set(plan_eval(c->entrypoint, c->input, c->data ? c->data : pc_obj_new()));
     return 0;
 }
 
@@ -103,7 +114,7 @@ __attribute__((noinline)) static const char *eval_once(int32_t ep, pc_value *dat
             opa_abort("opa_eval: input is not valid JSON");
         }
     }
-    pc_value *rs = result_set(pc_plan_eval(ep, in, data ? data : pc_obj_new()));
+    pc_value *rs = result_set(plan_eval(ep, in, data ? data : pc_obj_new()));
     return pc_dump(rs, format == 1);
 }
 

@@ -122,6 +122,11 @@ pc_value *pc_bi_object_get(pc_value *obj, pc_value *key, pc_value *dflt);  /* ke
 pc_value *pc_bi_array_slice(pc_value *arr, pc_value *start, pc_value *stop);
 /* sprintf is the only host builtin: generated code calls the import opa_builtin2(id, 0, fmt, args). */
 
+/* ---- per-evaluation rule cache ----
+ * A counter that changes at the start of every evaluation (never 0). Generated rule functions
+ * cache their value in constant memory tagged with (generation, input address). */
+uint32_t pc_generation(void);
+
 /* ---- stubs: bodies are replaced by the Java linker; keep them noinline and exported ----
  * pc_plan_eval: evaluate entrypoint ep against input/data; return its value or 0 if undefined.
  * pc_builtins_json / pc_entrypoints_json: address of a NUL-terminated JSON object text

@@ -38,10 +38,10 @@ final class FuncBuilder {
         }
     }
 
-    Ir.Func build(int result) {
+    Ir.Func build(int result, boolean memoized) {
         if (blocks.size() != 1) {
             throw new IllegalStateException("unbalanced blocks in " + name);
         }
-        return new Ir.Func(name, params, nextLocal, new Ir.Block(List.copyOf(blocks.peek())), result);
+        return new Ir.Func(name, params, nextLocal, new Ir.Block(List.copyOf(blocks.peek())), result, memoized);
     }
 }

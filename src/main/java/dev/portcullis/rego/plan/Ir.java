@@ -23,11 +23,13 @@ public final class Ir {
     public record Entrypoint(String name, String func) {}
 
     /**
-     * @param params number of parameters including input and data
-     * @param locals total number of locals including params
-     * @param result the local whose value is returned (0 → undefined)
+     * @param params   number of parameters including input and data
+     * @param locals   total number of locals including params
+     * @param result   the local whose value is returned (0 → undefined)
+     * @param memoized whether the value may be cached for the rest of an evaluation with the same
+     *                 input (rules and documents; never functions, whose value depends on arguments)
      */
-    public record Func(String name, int params, int locals, Block body, int result) {}
+    public record Func(String name, int params, int locals, Block body, int result, boolean memoized) {}
 
     public record Block(List<Stmt> stmts) {}
 

@@ -152,7 +152,7 @@ public final class Planner {
             }
         }
         if (diags.size() == before) {
-            funcs.put(name, fb.build(result));
+            funcs.put(name, fb.build(result, !rs.isFunction()));
         }
     }
 
@@ -314,7 +314,7 @@ public final class Planner {
             }
             fb.emit(new Ir.Blocks(blocks));
         }
-        funcs.put(name, fb.build(result));
+        funcs.put(name, fb.build(result, true));
     }
 
     /** Emits src.p0.p1... with constant string keys; returns the local holding the result. */

@@ -110,10 +110,29 @@ public final class CodeGen {
 
     // ---------------------------------------------------------------- functions
 
+    /**
+     * A memoized function keeps {generation, input, value} in a constant-memory slot: the cached
+     * value is reused while the runtime's evaluation counter and the input address both match, so
+     * neither a later evaluation nor a {@code with input as} replacement can see a stale value.
+     */
     private GeneratedFunction function(Ir.Func f) {
         FunctionWriter w = new FunctionWriter(f);
+        Code c = w.code;
+        int slot = f.memoized() ? pool.slot(12) : -1;
+        if (f.memoized()) {
+            c.i32Const(slot).i32Load(2, 0).call(runtime("pc_generation")).i32Eq();
+            c.i32Const(slot).i32Load(2, 4).localGet(0).i32Eq();
+            c.i32And().ifThen();
+            c.i32Const(slot).i32Load(2, 8).ret();
+            c.end();
+        }
         w.block(f.body());
-        w.code.localGet(f.result()).end();
+        if (f.memoized()) {
+            c.i32Const(slot).call(runtime("pc_generation")).i32Store(2, 0);
+            c.i32Const(slot).localGet(0).i32Store(2, 4);
+            c.i32Const(slot).localGet(f.result()).i32Store(2, 8);
+        }
+        c.localGet(f.result()).end();
         List<ValType> locals = new ArrayList<>(Collections.nCopies(w.nextLocal - f.params(), ValType.I32));
         return new GeneratedFunction(f.name(), FuncType.i32s(f.params()), locals, w.code);
     }

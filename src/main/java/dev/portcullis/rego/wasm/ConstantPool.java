@@ -30,6 +30,14 @@ final class ConstantPool {
         return cstrings.computeIfAbsent(s, k -> append(k.getBytes(StandardCharsets.UTF_8), true));
     }
 
+    /** Address of {@code size} zeroed, 4-byte aligned bytes of mutable state (rule caches). */
+    int slot(int size) {
+        while (bytes.size() % 4 != 0) {
+            bytes.write(0);
+        }
+        return append(new byte[size], false);
+    }
+
     private int append(byte[] b, boolean terminate) {
         int addr = base + bytes.size();
         bytes.writeBytes(b);
