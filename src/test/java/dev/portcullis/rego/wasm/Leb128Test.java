@@ -8,37 +8,29 @@ import org.junit.jupiter.api.Test;
 
 class Leb128Test {
 
-    private static byte[] b(int... v) {
-        byte[] r = new byte[v.length];
-        for (int i = 0; i < v.length; i++) {
-            r[i] = (byte) v[i];
-        }
-        return r;
-    }
-
     @Test
     void unsignedEncoding() {
-        assertArrayEquals(b(0x00), Leb128.unsigned(0));
-        assertArrayEquals(b(0x7F), Leb128.unsigned(127));
-        assertArrayEquals(b(0x80, 0x01), Leb128.unsigned(128));
-        assertArrayEquals(b(0xE5, 0x8E, 0x26), Leb128.unsigned(624485));
-        assertArrayEquals(b(0xFF, 0xFF, 0xFF, 0xFF, 0x0F), Leb128.unsigned(0xFFFF_FFFFL));
-        assertArrayEquals(b(0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01), Leb128.unsigned(-1L));
+        assertArrayEquals(WasmTestSupport.bytes(0x00), Leb128.unsigned(0));
+        assertArrayEquals(WasmTestSupport.bytes(0x7F), Leb128.unsigned(127));
+        assertArrayEquals(WasmTestSupport.bytes(0x80, 0x01), Leb128.unsigned(128));
+        assertArrayEquals(WasmTestSupport.bytes(0xE5, 0x8E, 0x26), Leb128.unsigned(624485));
+        assertArrayEquals(WasmTestSupport.bytes(0xFF, 0xFF, 0xFF, 0xFF, 0x0F), Leb128.unsigned(0xFFFF_FFFFL));
+        assertArrayEquals(WasmTestSupport.bytes(0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01), Leb128.unsigned(-1L));
     }
 
     @Test
     void signedEncoding() {
-        assertArrayEquals(b(0x00), Leb128.signed(0));
-        assertArrayEquals(b(0x7F), Leb128.signed(-1));
-        assertArrayEquals(b(0x3F), Leb128.signed(63));
-        assertArrayEquals(b(0xC0, 0x00), Leb128.signed(64));
-        assertArrayEquals(b(0x40), Leb128.signed(-64));
-        assertArrayEquals(b(0xBF, 0x7F), Leb128.signed(-65));
-        assertArrayEquals(b(0xC0, 0xBB, 0x78), Leb128.signed(-123456));
-        assertArrayEquals(b(0xFF, 0xFF, 0xFF, 0xFF, 0x07), Leb128.signed(Integer.MAX_VALUE));
-        assertArrayEquals(b(0x80, 0x80, 0x80, 0x80, 0x78), Leb128.signed(Integer.MIN_VALUE));
-        assertArrayEquals(b(0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7F), Leb128.signed(Long.MIN_VALUE));
-        assertArrayEquals(b(0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00), Leb128.signed(Long.MAX_VALUE));
+        assertArrayEquals(WasmTestSupport.bytes(0x00), Leb128.signed(0));
+        assertArrayEquals(WasmTestSupport.bytes(0x7F), Leb128.signed(-1));
+        assertArrayEquals(WasmTestSupport.bytes(0x3F), Leb128.signed(63));
+        assertArrayEquals(WasmTestSupport.bytes(0xC0, 0x00), Leb128.signed(64));
+        assertArrayEquals(WasmTestSupport.bytes(0x40), Leb128.signed(-64));
+        assertArrayEquals(WasmTestSupport.bytes(0xBF, 0x7F), Leb128.signed(-65));
+        assertArrayEquals(WasmTestSupport.bytes(0xC0, 0xBB, 0x78), Leb128.signed(-123456));
+        assertArrayEquals(WasmTestSupport.bytes(0xFF, 0xFF, 0xFF, 0xFF, 0x07), Leb128.signed(Integer.MAX_VALUE));
+        assertArrayEquals(WasmTestSupport.bytes(0x80, 0x80, 0x80, 0x80, 0x78), Leb128.signed(Integer.MIN_VALUE));
+        assertArrayEquals(WasmTestSupport.bytes(0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7F), Leb128.signed(Long.MIN_VALUE));
+        assertArrayEquals(WasmTestSupport.bytes(0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00), Leb128.signed(Long.MAX_VALUE));
     }
 
     @Test
@@ -64,25 +56,25 @@ class Leb128Test {
     @Test
     void acceptsNonMinimalEncodingsWithinLimit() {
         // 5-byte padded zero and 3 are valid u32 encodings
-        assertEquals(0, Leb128.decodeUnsigned(b(0x80, 0x80, 0x80, 0x80, 0x00), 0, 5, 32).value());
-        assertEquals(3, Leb128.decodeUnsigned(b(0x83, 0x80, 0x00), 0, 3, 32).value());
-        assertEquals(-1, Leb128.decodeSigned(b(0xFF, 0xFF, 0xFF, 0xFF, 0x7F), 0, 5, 32).value());
+        assertEquals(0, Leb128.decodeUnsigned(WasmTestSupport.bytes(0x80, 0x80, 0x80, 0x80, 0x00), 0, 5, 32).value());
+        assertEquals(3, Leb128.decodeUnsigned(WasmTestSupport.bytes(0x83, 0x80, 0x00), 0, 3, 32).value());
+        assertEquals(-1, Leb128.decodeSigned(WasmTestSupport.bytes(0xFF, 0xFF, 0xFF, 0xFF, 0x7F), 0, 5, 32).value());
     }
 
     @Test
     void rejectsMalformed() {
         // too long for u32
-        assertThrows(WasmFormatException.class, () -> Leb128.decodeUnsigned(b(0x80, 0x80, 0x80, 0x80, 0x80, 0x00), 0, 6, 32));
+        assertThrows(WasmFormatException.class, () -> Leb128.decodeUnsigned(WasmTestSupport.bytes(0x80, 0x80, 0x80, 0x80, 0x80, 0x00), 0, 6, 32));
         // unused bits set in the 5th byte of a u32
-        assertThrows(WasmFormatException.class, () -> Leb128.decodeUnsigned(b(0xFF, 0xFF, 0xFF, 0xFF, 0x1F), 0, 5, 32));
+        assertThrows(WasmFormatException.class, () -> Leb128.decodeUnsigned(WasmTestSupport.bytes(0xFF, 0xFF, 0xFF, 0xFF, 0x1F), 0, 5, 32));
         // s32 5th byte not a sign extension
-        assertThrows(WasmFormatException.class, () -> Leb128.decodeSigned(b(0xFF, 0xFF, 0xFF, 0xFF, 0x4F), 0, 5, 32));
-        assertThrows(WasmFormatException.class, () -> Leb128.decodeSigned(b(0x80, 0x80, 0x80, 0x80, 0x10), 0, 5, 32));
+        assertThrows(WasmFormatException.class, () -> Leb128.decodeSigned(WasmTestSupport.bytes(0xFF, 0xFF, 0xFF, 0xFF, 0x4F), 0, 5, 32));
+        assertThrows(WasmFormatException.class, () -> Leb128.decodeSigned(WasmTestSupport.bytes(0x80, 0x80, 0x80, 0x80, 0x10), 0, 5, 32));
         // truncated
-        WasmFormatException e = assertThrows(WasmFormatException.class, () -> Leb128.decodeUnsigned(b(0x00, 0x80, 0x80), 1, 3, 32));
+        WasmFormatException e = assertThrows(WasmFormatException.class, () -> Leb128.decodeUnsigned(WasmTestSupport.bytes(0x00, 0x80, 0x80), 1, 3, 32));
         assertEquals(3, e.offset());
         // u64 10th byte may only hold one bit
         assertThrows(WasmFormatException.class,
-                () -> Leb128.decodeUnsigned(b(0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x03), 0, 10, 64));
+                () -> Leb128.decodeUnsigned(WasmTestSupport.bytes(0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x03), 0, 10, 64));
     }
 }

@@ -29,6 +29,15 @@ final class WasmTestSupport {
     private WasmTestSupport() {
     }
 
+    /** Bytes from int literals, so tests can write 0x80 without casts. */
+    static byte[] bytes(int... v) {
+        byte[] r = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r[i] = (byte) v[i];
+        }
+        return r;
+    }
+
     static byte[] demoPolicy() {
         try (InputStream in = WasmTestSupport.class.getResourceAsStream("/demo-policy.wasm")) {
             if (in == null) {
