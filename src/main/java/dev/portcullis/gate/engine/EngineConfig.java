@@ -17,8 +17,6 @@ import java.util.Optional;
  *   <li>{@code max-memory-pages}: Wasm linear memory cap per instance in 64 KiB pages (default 160 = 10 MiB).</li>
  *   <li>{@code smoke-timeout}: per-entrypoint limit for the smoke evaluation (default 10s; the first evaluation on a
  *       freshly compiled instance is slow).</li>
- *   <li>{@code max-zombies}: evaluations that timed out but whose worker thread has not finished yet; while this
- *       many exist new evaluations fail fast with {@code busy} (default = pool size).</li>
  * </ul>
  */
 @ConfigMapping(prefix = "portcullis.engine")
@@ -38,14 +36,8 @@ public interface EngineConfig {
     @WithDefault("10s")
     Duration smokeTimeout();
 
-    Optional<Integer> maxZombies();
-
     default int effectivePoolSize() {
         return Math.max(1, poolSize().orElse(2 * Runtime.getRuntime().availableProcessors()));
-    }
-
-    default int effectiveMaxZombies() {
-        return Math.max(1, maxZombies().orElse(effectivePoolSize()));
     }
 
     /** Settings for code that runs without CDI (tests, tools). */
@@ -74,11 +66,6 @@ public interface EngineConfig {
             @Override
             public Duration smokeTimeout() {
                 return Duration.ofSeconds(10);
-            }
-
-            @Override
-            public Optional<Integer> maxZombies() {
-                return Optional.empty();
             }
         };
     }

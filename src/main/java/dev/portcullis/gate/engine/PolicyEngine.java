@@ -25,14 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.time.Duration;
 import org.jboss.logging.Logger;
 
@@ -45,10 +41,9 @@ import org.jboss.logging.Logger;
  * above the data (opa-java-wasm does this in {@code input()}), so instances are re-usable.
  *
  * <p>{@link #evaluate} never throws for evaluation problems: it returns an {@link Evaluation} carrying an error
- * code. Evaluations run on a worker thread and the caller waits at most {@code portcullis.engine.timeout}; a
- * timed-out evaluation is interrupted (Chicory checks the interrupt flag in loops and calls), its instance is
- * discarded, and until the worker really stops it counts as a "zombie"; at most
- * {@code portcullis.engine.max-zombies} may exist, beyond that evaluations fail fast with {@code busy}.
+ * code. Evaluations run on the caller's thread (no hand-off to another thread on the hot path); a
+ * watchdog interrupts the thread when {@code portcullis.engine.timeout} passes, Chicory stops at the
+ * interrupt, and the instance is discarded rather than reused.
  *
  * <p>Metrics: gauges {@code portcullis_pool_in_use} and {@code portcullis_pool_size} (tags bundle, revision),
  * timer {@code portcullis_evaluation} (tags bundle, outcome=ok|error; percentiles and histogram) and counter
@@ -66,8 +61,7 @@ public class PolicyEngine {
     private final Map<String, PoolHolder> pools = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, Counter> errorCounters = new ConcurrentHashMap<>();
-    private final AtomicInteger zombies = new AtomicInteger();
-    private final ExecutorService workers;
+    private final ScheduledExecutorService watchdogs;
 
     private record PoolHolder(InstancePool pool, List<Meter> meters) {}
 
@@ -75,9 +69,8 @@ public class PolicyEngine {
     public PolicyEngine(EngineConfig config, MeterRegistry meters) {
         this.config = config;
         this.meters = meters;
-        AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, "portcullis-eval-" + n.incrementAndGet());
+        this.watchdogs = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "portcullis-eval-watchdog");
             t.setDaemon(true);
             return t;
         });
@@ -119,10 +112,6 @@ public class PolicyEngine {
             return Evaluation.error(Evaluation.INVALID_INPUT, "input is not valid JSON: " + e.getOriginalMessage(),
                     elapsed(start));
         }
-        if (zombies.get() >= config.effectiveMaxZombies()) {
-            return Evaluation.error(Evaluation.BUSY, zombies.get() + " timed-out evaluations are still running",
-                    elapsed(start));
-        }
         InstancePool pool = pool(bundle);
         InstancePool.Instance instance;
         try {
@@ -144,49 +133,29 @@ public class PolicyEngine {
             return Evaluation.error(Evaluation.UNKNOWN_POLICY, "policy.wasm of " + bundle.name() + "@"
                     + bundle.revision() + " does not export entrypoint " + entrypoint, elapsed(start));
         }
-        // 0 = running, 1 = finished, 2 = abandoned by the caller (zombie)
-        AtomicInteger state = new AtomicInteger();
-        Future<String> future;
-        try {
-            future = workers.submit(() -> {
-                try {
-                    return instance.policy.entrypoint(id).evaluate(input);
-                } finally {
-                    if (!state.compareAndSet(0, 1)) {
-                        zombies.decrementAndGet();
-                    }
-                }
-            });
-        } catch (RuntimeException e) {
-            pool.release(instance);
-            return Evaluation.error(Evaluation.BUSY, "cannot schedule evaluation: " + e, elapsed(start));
-        }
         String resultSet;
+        Watchdog watchdog = new Watchdog(Thread.currentThread());
+        ScheduledFuture<?> alarm = watchdogs.schedule(watchdog::fire, timeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
-            resultSet = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            zombies.incrementAndGet();
-            if (!state.compareAndSet(0, 2)) {
-                zombies.decrementAndGet();
+            resultSet = instance.policy.entrypoint(id).evaluate(input);
+        } catch (RuntimeException | Error e) {
+            boolean timedOut = watchdog.disarm();
+            alarm.cancel(false);
+            pool.discard(instance);
+            if (timedOut || e instanceof ChicoryInterruptedException) {
+                return Evaluation.error(Evaluation.TIMEOUT, "evaluation exceeded " + timeout.toMillis() + " ms",
+                        elapsed(start));
             }
-            future.cancel(true);
+            return Evaluation.error(classify(e), describe(e), elapsed(start));
+        }
+        if (watchdog.disarm()) {
+            // the alarm went off just as the evaluation finished: the answer came too late to count
+            alarm.cancel(false);
             pool.discard(instance);
             return Evaluation.error(Evaluation.TIMEOUT, "evaluation exceeded " + timeout.toMillis() + " ms",
                     elapsed(start));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            zombies.incrementAndGet();
-            if (!state.compareAndSet(0, 2)) {
-                zombies.decrementAndGet();
-            }
-            future.cancel(true);
-            pool.discard(instance);
-            return Evaluation.error(Evaluation.EVALUATION_ERROR, "interrupted", elapsed(start));
-        } catch (ExecutionException e) {
-            pool.discard(instance);
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            return Evaluation.error(classify(cause), describe(cause), elapsed(start));
         }
+        alarm.cancel(false);
         pool.release(instance);
         JsonNode value;
         try {
@@ -259,8 +228,39 @@ public class PolicyEngine {
     }
 
     /** Timed-out evaluations whose worker has not stopped yet. */
-    public int zombies() {
-        return zombies.get();
+    /**
+     * Interrupts the evaluating thread once the time limit passes. Chicory checks the interrupt
+     * flag while it runs, so the evaluation stops there; {@link #disarm} guarantees no interrupt
+     * can reach the thread after the evaluation is over (it would hit unrelated request code).
+     */
+    private static final class Watchdog {
+        private final Thread thread;
+        private boolean done;
+        private boolean fired;
+
+        Watchdog(Thread thread) {
+            this.thread = thread;
+        }
+
+        synchronized void fire() {
+            if (!done) {
+                fired = true;
+                thread.interrupt();
+            }
+        }
+
+        /** Ends the watch; returns whether the alarm fired. Clears the interrupt it may have left. */
+        boolean disarm() {
+            boolean f;
+            synchronized (this) {
+                done = true;
+                f = fired;
+            }
+            if (f) {
+                Thread.interrupted();
+            }
+            return f;
+        }
     }
 
     /** Closes the pool of {@code bundle} (borrowed instances are dropped when returned). */
@@ -340,7 +340,7 @@ public class PolicyEngine {
 
     @PreDestroy
     void shutdown() {
-        workers.shutdownNow();
+        watchdogs.shutdownNow();
         for (String k : new ArrayList<>(pools.keySet())) {
             PoolHolder h = pools.remove(k);
             if (h != null) {
