@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -41,6 +43,7 @@ public class DecisionService {
     private final PolicyEngine engine;
     private final DecisionRecorder recorder;
     private final MeterRegistry meters;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     DecisionService(BundleRegistry registry, PolicyEngine engine, DecisionRecorder recorder, MeterRegistry meters) {
         this.registry = registry;
@@ -94,13 +97,16 @@ public class DecisionService {
         return o;
     }
 
+    /** Counters are cached: registering (building ids, sorting tags) on every decision costs more than counting. */
     private void count(String policy, DecisionOutcome o) {
         String outcome = o.errorCode() != null ? "error" : o.allow() ? "allow" : "deny";
-        Counter.builder("portcullis_decisions").description("Decisions by policy and outcome")
-                .tag("policy", policy).tag("outcome", outcome).register(meters).increment();
+        counters.computeIfAbsent(policy + '\n' + outcome, k -> Counter.builder("portcullis_decisions")
+                .description("Decisions by policy and outcome").tag("policy", policy).tag("outcome", outcome)
+                .register(meters)).increment();
         if (o.errorCode() != null) {
-            Counter.builder("portcullis_decision_errors").description("Denials forced by an error, by code")
-                    .tag("code", o.errorCode()).register(meters).increment();
+            counters.computeIfAbsent("\u0000" + o.errorCode(), k -> Counter.builder("portcullis_decision_errors")
+                    .description("Denials forced by an error, by code").tag("code", o.errorCode())
+                    .register(meters)).increment();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.portcullis.gate.engine;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -106,11 +108,9 @@ public class PolicyEngine {
                     + " has no entrypoint " + entrypoint, elapsed(start));
         }
         String input = inputJson == null || inputJson.isBlank() ? "{}" : inputJson;
-        try {
-            JSON.readTree(input);
-        } catch (JsonProcessingException e) {
-            return Evaluation.error(Evaluation.INVALID_INPUT, "input is not valid JSON: " + e.getOriginalMessage(),
-                    elapsed(start));
+        String invalid = syntaxError(input);
+        if (invalid != null) {
+            return Evaluation.error(Evaluation.INVALID_INPUT, "input is not valid JSON: " + invalid, elapsed(start));
         }
         InstancePool pool = pool(bundle);
         InstancePool.Instance instance;
@@ -167,6 +167,19 @@ public class PolicyEngine {
                     + e.getOriginalMessage(), elapsed(start));
         }
         return new Evaluation(resultSet, value, null, null, elapsed(start));
+    }
+
+    /** Validates JSON by streaming over its tokens (no tree is built); null when well-formed. */
+    private static String syntaxError(String json) {
+        try (JsonParser p = JSON.getFactory().createParser(json)) {
+            if (p.nextToken() == null) {
+                return "empty input";
+            }
+            p.skipChildren();
+            return p.nextToken() == null ? null : "trailing content after the JSON value";
+        } catch (IOException e) {
+            return e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        }
     }
 
     static String classify(Throwable t) {

@@ -1,140 +1,196 @@
 package dev.portcullis.gate.bench;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Open-loop load against a running Portcullis on loopback: requests are sent at a fixed rate and
- * latency is measured from each request's scheduled send time (so a stalled server cannot hide
- * its queueing). Afterwards the decision rows written by this run are counted in the database.
+ * Fixed-rate load against a running Portcullis on loopback. {@code --connections} keep-alive
+ * HTTP/1.1 connections each send their share of {@code --rate} on a fixed schedule; latency is
+ * measured from each request's <em>scheduled</em> send time, so a stalled server cannot hide its
+ * queueing (no coordinated omission). Afterwards the decision rows of this run are counted in the
+ * database. Bounded in count and time; it stops by itself.
  *
  * <pre>
- * java -cp ... dev.portcullis.gate.bench.DecisionLoadBench \
- *     --url http://127.0.0.1:8080 --token bench-token --rate 3000 --seconds 30 \
- *     --jdbc jdbc:postgresql://127.0.0.1:5432/test --jdbc-user postgres
+ * java -cp ... dev.portcullis.gate.bench.DecisionLoadBench --url http://127.0.0.1:8080 --token T \
+ *     --rate 3000 --seconds 30 --connections 16 --jdbc jdbc:postgresql://127.0.0.1:5432/db --jdbc-user postgres
  * </pre>
- * Bounded in count and time; it stops by itself.
  */
 public final class DecisionLoadBench {
 
     public static void main(String[] args) throws Exception {
-        String url = arg(args, "--url", "http://127.0.0.1:8080");
+        URI url = URI.create(arg(args, "--url", "http://127.0.0.1:8080"));
         String token = arg(args, "--token", "dev-client");
         int rate = Integer.parseInt(arg(args, "--rate", "3000"));
         int seconds = Integer.parseInt(arg(args, "--seconds", "20"));
         int warmup = Integer.parseInt(arg(args, "--warmup-seconds", "5"));
+        int connections = Integer.parseInt(arg(args, "--connections", "16"));
         String jdbc = arg(args, "--jdbc", null);
         String runId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
 
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(5)).build();
-        URI uri = URI.create(url + "/v1/decisions");
+        System.out.printf("warming up %d s at %d req/s over %d connections%n", warmup, rate, connections);
+        run(url, token, rate, warmup, connections, runId + "-warmup");
+        System.out.printf("measuring %d s at %d req/s over %d connections (run %s)%n", seconds, rate, connections, runId);
+        Result r = run(url, token, rate, seconds, connections, runId);
 
-        System.out.printf("warming up %d s at %d req/s%n", warmup, rate);
-        run(client, uri, token, rate, warmup, runId + "-warmup", null);
-        System.out.printf("measuring %d s at %d req/s (run %s)%n", seconds, rate, runId);
-        Result r = new Result(rate * seconds);
-        long wall = run(client, uri, token, rate, seconds, runId, r);
-
-        long[] lat = Arrays.copyOf(r.latNanos, r.count.get());
-        Arrays.sort(lat);
-        double secs = wall / 1e9;
-        System.out.printf("sent %d, completed %d in %.2f s → %.0f decisions/s%n", r.sent.get(), lat.length, secs,
-                lat.length / secs);
+        long[] lat = r.latencies();
+        double secs = r.wallNanos / 1e9;
+        System.out.printf("completed %d decisions in %.2f s → %.0f decisions/s%n", lat.length, secs, lat.length / secs);
         System.out.printf("latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n", pct(lat, 50), pct(lat, 90),
                 pct(lat, 99), lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6);
-        System.out.printf("allow %d, deny %d, non-deny errors %d (HTTP errors %d, decisions with an error %d)%n",
-                r.allow.get(), r.deny.get(), r.httpErrors.get() + r.decisionErrors.get(), r.httpErrors.get(),
-                r.decisionErrors.get());
+        System.out.printf("allow %d, deny %d, non-deny errors %d%n", r.allow.get(), r.deny.get(), r.errors.get());
         if (jdbc != null) {
             long rows = countRows(jdbc, arg(args, "--jdbc-user", "postgres"), arg(args, "--jdbc-password", ""), runId);
-            long ok = r.allow.get() + r.deny.get();
-            System.out.printf("decision rows for this run: %d of %d answered decisions → %d missing%n", rows, ok,
-                    ok - rows);
+            long answered = r.allow.get() + r.deny.get();
+            System.out.printf("decision rows for this run: %d for %d answered decisions → %d missing%n", rows,
+                    answered, Math.max(0, answered - rows));
         }
-        System.exit(0);
     }
 
     static final class Result {
-        final long[] latNanos;
-        final AtomicInteger count = new AtomicInteger();
-        final AtomicLong sent = new AtomicLong();
+        final List<long[]> perConnection = new ArrayList<>();
         final AtomicLong allow = new AtomicLong();
         final AtomicLong deny = new AtomicLong();
-        final AtomicLong httpErrors = new AtomicLong();
-        final AtomicLong decisionErrors = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        long wallNanos;
 
-        Result(int capacity) {
-            latNanos = new long[capacity + 16];
+        long[] latencies() {
+            int n = perConnection.stream().mapToInt(a -> (int) a[0]).sum();
+            long[] all = new long[n];
+            int k = 0;
+            for (long[] a : perConnection) {
+                System.arraycopy(a, 1, all, k, (int) a[0]);
+                k += (int) a[0];
+            }
+            Arrays.sort(all);
+            return all;
         }
     }
 
-    /** Sends rate×seconds requests on a fixed schedule; returns the wall time until the last answer. */
-    static long run(HttpClient client, URI uri, String token, int rate, int seconds, String runId, Result r)
+    static Result run(URI url, String token, int rate, int seconds, int connections, String runId)
             throws InterruptedException {
-        int total = rate * seconds;
-        CountDownLatch done = new CountDownLatch(total);
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-        long start = System.nanoTime();
-        long periodNanos = 1_000_000_000L / rate;
-        AtomicInteger i = new AtomicInteger();
-        // a tick every millisecond sends however many requests are due, keeping the rate exact
-        ticker.scheduleAtFixedRate(() -> {
-            long due = Math.min(total, (System.nanoTime() - start) / periodNanos + 1);
-            while (i.get() < due) {
-                int n = i.getAndIncrement();
-                if (n >= total) {
-                    break;
+        Result r = new Result();
+        long total = (long) rate * seconds;
+        long period = 1_000_000_000L * connections / rate;
+        long start = System.nanoTime() + 50_000_000L;
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            long[] lat = new long[(int) (total / connections) + 2];
+            r.perConnection.add(lat);
+            int conn = c;
+            Thread t = new Thread(() -> drive(url, token, runId, start + conn * (period / connections), period,
+                    total / connections, lat, r), "load-" + c);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join(seconds * 1000L + 60_000L);
+        }
+        r.wallNanos = System.nanoTime() - start;
+        return r;
+    }
+
+    /** One connection: send request i at first + i·period, wait for its answer, repeat. */
+    static void drive(URI url, String token, String runId, long first, long period, long count, long[] lat, Result r) {
+        Socket socket = null;
+        try {
+            for (long i = 0; i < count; i++) {
+                long scheduled = first + i * period;
+                long wait = scheduled - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
                 }
-                long scheduled = start + n * periodNanos;
-                String user = (n & 1) == 0 ? "alice" : "bob";
-                HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                        .header("X-Bench-Run", runId)
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"policy\":\"opa/wasm/test/decision\",\"input\":{\"user\":\""
-                                + user + "\",\"run\":\"" + runId + "\"}}"))
-                        .build();
-                if (r != null) {
-                    r.sent.incrementAndGet();
-                }
-                client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((resp, err) -> {
-                    if (r != null) {
-                        long lat = System.nanoTime() - scheduled;
-                        if (err != null || resp.statusCode() != 200) {
-                            r.httpErrors.incrementAndGet();
-                        } else if (!resp.body().contains("\"error\":null")) {
-                            r.decisionErrors.incrementAndGet();
-                        } else if (resp.body().contains("\"allow\":true")) {
-                            r.allow.incrementAndGet();
-                            r.latNanos[r.count.getAndIncrement()] = lat;
-                        } else {
-                            r.deny.incrementAndGet();
-                            r.latNanos[r.count.getAndIncrement()] = lat;
-                        }
+                String user = (i & 1) == 0 ? "alice" : "bob";
+                String body = "{\"policy\":\"opa/wasm/test/decision\",\"input\":{\"user\":\"" + user
+                        + "\",\"run\":\"" + runId + "\"}}";
+                try {
+                    if (socket == null) {
+                        socket = new Socket(url.getHost(), url.getPort());
+                        socket.setTcpNoDelay(true);
                     }
-                    done.countDown();
-                });
+                    String answer = exchange(socket, url, token, body);
+                    long l = System.nanoTime() - scheduled;
+                    if (answer.contains("\"error\":null") && answer.contains("\"allow\":true")) {
+                        r.allow.incrementAndGet();
+                    } else if (answer.contains("\"error\":null") && answer.contains("\"allow\":false")) {
+                        r.deny.incrementAndGet();
+                    } else {
+                        r.errors.incrementAndGet();
+                        continue;
+                    }
+                    lat[(int) ++lat[0]] = l;
+                } catch (IOException e) {
+                    r.errors.incrementAndGet();
+                    closeQuietly(socket);
+                    socket = null;
+                }
             }
-        }, 0, 1, TimeUnit.MILLISECONDS);
-        done.await(seconds + 30L, TimeUnit.SECONDS);
-        long wall = System.nanoTime() - start;
-        ticker.shutdownNow();
-        return wall;
+        } finally {
+            closeQuietly(socket);
+        }
+    }
+
+    static String exchange(Socket s, URI url, String token, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        String head = "POST /v1/decisions HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
+                + "\r\nAuthorization: Bearer " + token + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + b.length + "\r\n\r\n";
+        OutputStream out = s.getOutputStream();
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        out.write(b);
+        out.flush();
+        InputStream in = new BufferedInputStream(s.getInputStream());
+        String status = readLine(in);
+        if (!status.startsWith("HTTP/1.1 200")) {
+            throw new IOException("unexpected status " + status);
+        }
+        int length = -1;
+        for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+            if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        if (length < 0) {
+            throw new IOException("no content-length");
+        }
+        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("connection closed");
+            }
+            if (c != '\r') {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            if (s != null) {
+                s.close();
+            }
+        } catch (IOException ignored) {
+            // closing a broken connection
+        }
     }
 
     static long countRows(String jdbc, String user, String password, String runId) throws Exception {
