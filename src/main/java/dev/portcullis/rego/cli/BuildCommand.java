@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.rego.RegoCompiler;
 import dev.portcullis.rego.bundle.Bundle;
+import dev.portcullis.rego.bundle.BundleSigner;
 import dev.portcullis.rego.bundle.BundleWriter;
 import dev.portcullis.rego.bundle.DataConflictException;
 import dev.portcullis.rego.bundle.DataMerger;
@@ -60,6 +61,14 @@ final class BuildCommand implements Callable<Integer> {
             description = "Revision to record in the manifest.")
     String revision;
 
+    @Option(names = "--signing-key", paramLabel = "PEM",
+            description = "PKCS#8 PEM private key (Ed25519 or RSA) to sign the bundle with (.signatures.json, OPA's format).")
+    Path signingKey;
+
+    @Option(names = "--signing-key-id", paramLabel = "ID",
+            description = "Key id recorded in the signature (default: the key file name without extension).")
+    String signingKeyId;
+
     @Parameters(arity = "1..*", paramLabel = "PATH", description = ".rego files or directories.")
     List<Path> paths;
 
@@ -105,7 +114,13 @@ final class BuildCommand implements Callable<Integer> {
         }
 
         Manifest manifest = Manifest.forEntrypoints(revision, result.entrypoints());
-        byte[] bytes = BundleWriter.write(Bundle.of(manifest, result.wasm(), merged));
+        Bundle bundle = Bundle.of(manifest, result.wasm(), merged);
+        if (signingKey != null) {
+            String kid = signingKeyId != null ? signingKeyId
+                    : signingKey.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+            bundle = BundleSigner.sign(bundle, SigningKeys.readPrivateKey(signingKey), kid);
+        }
+        byte[] bytes = BundleWriter.write(bundle);
         writeAtomically(output, bytes);
         return Main.OK;
     }

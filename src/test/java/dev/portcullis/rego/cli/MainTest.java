@@ -318,4 +318,30 @@ class MainTest {
         assertEquals(1, r.code(), r::toString);
         assertTrue(r.err().contains("conflict"), r::toString);
     }
+
+    @Test
+    void buildSignsWithAPemKeyAndTheSignatureVerifies() throws Exception {
+        java.security.KeyPair kp = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Path pem = dir.resolve("release.pem");
+        Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(kp.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        Path out = dir.resolve("signed.tar.gz");
+        Run build = run("build", "-e", "authz/allow", "-o", out.toString(), "--revision", "s1",
+                "--signing-key", pem.toString(), writePolicyTree().toString());
+        assertEquals(0, build.code(), build::toString);
+        byte[] bytes = Files.readAllBytes(out);
+        // verifies with the matching public key, fails with another
+        dev.portcullis.rego.bundle.BundleSigner.readVerified(bytes, kp.getPublic());
+        java.security.PublicKey other = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic();
+        org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> dev.portcullis.rego.bundle.BundleSigner.readVerified(bytes, other));
+
+        Files.writeString(dir.resolve("bad.pem"), "not a key");
+        Run bad = run("build", "-e", "authz/allow", "-o", dir.resolve("x.tar.gz").toString(),
+                "--signing-key", dir.resolve("bad.pem").toString(), writePolicyTree().toString());
+        assertEquals(2, bad.code(), bad::toString);
+        assertTrue(bad.err().contains("PKCS#8"), bad::toString);
+        assertFalse(Files.exists(dir.resolve("x.tar.gz")));
+    }
 }
