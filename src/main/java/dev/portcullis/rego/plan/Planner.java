@@ -3,6 +3,8 @@ package dev.portcullis.rego.plan;
 import dev.portcullis.rego.check.Builtins;
 import dev.portcullis.rego.check.ModuleScope;
 import dev.portcullis.rego.check.RuleTree;
+import dev.portcullis.rego.check.Safety;
+import dev.portcullis.rego.check.Vars;
 import dev.portcullis.rego.diag.CompileException;
 import dev.portcullis.rego.diag.Diagnostic;
 import dev.portcullis.rego.diag.Position;
@@ -133,8 +135,8 @@ public final class Planner {
             try {
                 Ir.Block b = fb.block(() -> planDefinition(ctx, rs, def.rule(), result));
                 fb.emit(new Ir.Blocks(List.of(b)));
-            } catch (PlanError e) {
-                diags.add(e.diagnostic);
+            } catch (CompileException e) {
+                diags.addAll(e.diagnostics());
             }
         }
         if (rs.defaultDef() != null) {
@@ -147,8 +149,8 @@ public final class Planner {
                     planTerm(ctx, d.value(), env, v -> fb.emit(new Ir.Assign(v, result)));
                 });
                 fb.emit(new Ir.Blocks(List.of(b)));
-            } catch (PlanError e) {
-                diags.add(e.diagnostic);
+            } catch (CompileException e) {
+                diags.addAll(e.diagnostics());
             }
         }
         if (diags.size() == before) {
@@ -347,7 +349,7 @@ public final class Planner {
             return;
         }
         declare(body, env);
-        List<Literal> ordered = order(ctx, body.literals(), env);
+        List<Literal> ordered = Safety.order(body.literals(), n -> isFreeLocal(ctx, env, n), c -> outputArgCall(ctx, c));
         planLiterals(ctx, ordered, 0, env, finish);
     }
 
@@ -566,11 +568,11 @@ public final class Planner {
         patternVars(lhs, vs);
         for (Term.Var v : vs) {
             if (!v.isWildcard() && env.isBound(v.name())) {
-                throw new PlanError(new Diagnostic(v.pos(), "rego_compile_error", "var " + v.name() + " assigned above"));
+                throw new CompileException(new Diagnostic(v.pos(), "rego_compile_error", "var " + v.name() + " assigned above"));
             }
         }
         if (!(lhs instanceof Term.Var || lhs instanceof Term.Arr || lhs instanceof Term.Obj)) {
-            throw new PlanError(new Diagnostic(lhs.pos(), "rego_compile_error",
+            throw new CompileException(new Diagnostic(lhs.pos(), "rego_compile_error",
                     "cannot assign to " + describe(lhs) + "; the left side of := must be a variable or a pattern"));
         }
     }
@@ -618,25 +620,25 @@ public final class Planner {
     private void unifyTerms(Ctx ctx, Term a, Term b, Env env, Runnable next, Position pos) {
         Predicate<String> free = n -> isFreeLocal(ctx, env, n);
         Set<String> outer = Set.of();
-        if (ready(a, b, free, outer)) {
+        if (Safety.ready(a, b, free, outer)) {
             planTerm(ctx, a, env, va -> unify(ctx, b, va, env, next));
-        } else if (ready(b, a, free, outer)) {
+        } else if (Safety.ready(b, a, free, outer)) {
             planTerm(ctx, b, env, vb -> unify(ctx, a, vb, env, next));
         } else if (a instanceof Term.Arr aa && b instanceof Term.Arr ba && aa.items().size() == ba.items().size()) {
             unifyPairs(ctx, aa.items(), ba.items(), 0, env, next, pos);
-        } else if (a instanceof Term.Obj ao && b instanceof Term.Obj bo && sameConstantKeys(ao, bo)) {
+        } else if (a instanceof Term.Obj ao && b instanceof Term.Obj bo && Safety.sameConstantKeys(ao, bo)) {
             List<Term> as = new ArrayList<>();
             List<Term> bs = new ArrayList<>();
             for (Term.Obj.Item i : ao.items()) {
                 as.add(i.value());
-                bs.add(valueOf(bo, i.key()));
+                bs.add(Safety.valueOf(bo, i.key()));
             }
             unifyPairs(ctx, as, bs, 0, env, next, pos);
         } else {
             Set<Term.Var> need = new LinkedHashSet<>();
             Vars.needed(a, free, outer, need);
             Vars.needed(b, free, outer, need);
-            throw unsafe(need.isEmpty() ? null : need.iterator().next(), pos);
+            throw Safety.unsafe(need.isEmpty() ? null : need.iterator().next(), pos);
         }
     }
 
@@ -646,14 +648,6 @@ public final class Planner {
             return;
         }
         unifyTerms(ctx, as.get(i), bs.get(i), env, () -> unifyPairs(ctx, as, bs, i + 1, env, next, pos), pos);
-    }
-
-    /** Whether {@code value} can be evaluated now and {@code pattern} then matched against it. */
-    private static boolean ready(Term value, Term pattern, Predicate<String> free, Set<String> outer) {
-        Set<Term.Var> need = new LinkedHashSet<>();
-        Vars.needed(value, free, outer, need);
-        Vars.neededAsPattern(pattern, free, outer, need);
-        return need.isEmpty();
     }
 
     /** Matches the value in local v against pattern, binding the pattern's free variables. */
@@ -727,198 +721,6 @@ public final class Planner {
             fb.emit(new Ir.Dot(obj, k, e));
             unify(ctx, items.get(i).value(), e, env, () -> unifyItems(ctx, items, i + 1, obj, env, next));
         });
-    }
-
-    // ---------------------------------------------------------------- ordering (safety)
-
-    /**
-     * Orders literals so each one's inputs are bound before it runs, keeping the written order
-     * wherever it is already safe.
-     */
-    private List<Literal> order(Ctx ctx, List<Literal> lits, Env env) {
-        Set<String> boundNow = new HashSet<>();
-        Predicate<String> free = n -> isFreeLocal(ctx, env, n) && !boundNow.contains(n);
-        Set<String> outer = new HashSet<>();
-        for (Literal l : lits) {
-            outer.addAll(outputs(ctx, l, n -> isFreeLocal(ctx, env, n)));
-        }
-        List<Literal> remaining = new ArrayList<>(lits);
-        List<Literal> out = new ArrayList<>();
-        while (!remaining.isEmpty()) {
-            Literal pick = null;
-            for (Literal l : remaining) {
-                if (missing(ctx, l, free, outer).isEmpty()) {
-                    pick = l;
-                    break;
-                }
-            }
-            if (pick == null) {
-                Literal l = remaining.get(0);
-                Set<Term.Var> m = missing(ctx, l, free, outer);
-                throw unsafe(m.iterator().next(), l.pos());
-            }
-            remaining.remove(pick);
-            out.add(pick);
-            boundNow.addAll(outputs(ctx, pick, free));
-        }
-        return out;
-    }
-
-    private Set<Term.Var> missing(Ctx ctx, Literal l, Predicate<String> free, Set<String> outer) {
-        Set<Term.Var> need = new LinkedHashSet<>();
-        if (l instanceof Literal.SomeDecl) {
-            return need;
-        }
-        if (l instanceof Literal.Expr e) {
-            for (Literal.With w : e.withs()) {
-                Vars.needed(w.value(), free, outer, need);
-            }
-            if (!e.negated() && e.term() instanceof Term.Call c && c.name().equals(":=")) {
-                Vars.needed(c.args().get(1), free, outer, need);
-                Vars.neededAsPattern(c.args().get(0), free, outer, need);
-            } else if (!e.negated() && e.term() instanceof Term.Call c && c.name().equals("=")) {
-                if (!unifiable(c.args().get(0), c.args().get(1), free, outer)) {
-                    Vars.needed(c.args().get(0), free, outer, need);
-                    Vars.needed(c.args().get(1), free, outer, need);
-                    if (need.isEmpty()) {
-                        Vars.neededAsPattern(c.args().get(0), free, outer, need);
-                        Vars.neededAsPattern(c.args().get(1), free, outer, need);
-                    }
-                }
-            } else if (e.negated()) {
-                Vars.needed(e.term(), free, outer, need);
-                Set<String> iterated = new HashSet<>();
-                Vars.refOutputs(e.term(), free, iterated);
-                Set<Term.Var> all = new LinkedHashSet<>();
-                Vars.allVars(e.term(), all);
-                for (Term.Var v : all) {
-                    if (!v.isWildcard() && iterated.contains(v.name())) {
-                        need.add(v);
-                    }
-                }
-            } else if (e.term() instanceof Term.Call c && outputArgCall(ctx, c)) {
-                for (Term arg : c.args().subList(0, c.args().size() - 1)) {
-                    Vars.needed(arg, free, outer, need);
-                }
-                Vars.neededAsPattern(c.args().get(c.args().size() - 1), free, outer, need);
-            } else {
-                Vars.needed(e.term(), free, outer, need);
-            }
-        } else if (l instanceof Literal.SomeIn s) {
-            Vars.needed(s.collection(), free, outer, need);
-            if (s.key() != null) {
-                Vars.neededAsPattern(s.key(), free, outer, need);
-            }
-            Vars.neededAsPattern(s.value(), free, outer, need);
-        } else if (l instanceof Literal.Every ev) {
-            Vars.needed(ev.collection(), free, outer, need);
-            Set<Term.Var> inBody = new LinkedHashSet<>();
-            Vars.allVars(ev.body(), inBody);
-            for (Term.Var v : inBody) {
-                if (outer.contains(v.name()) && free.test(v.name())) {
-                    need.add(v);
-                }
-            }
-        }
-        return need;
-    }
-
-    private static boolean unifiable(Term a, Term b, Predicate<String> free, Set<String> outer) {
-        if (ready(a, b, free, outer) || ready(b, a, free, outer)) {
-            return true;
-        }
-        if (a instanceof Term.Arr aa && b instanceof Term.Arr ba && aa.items().size() == ba.items().size()) {
-            for (int i = 0; i < aa.items().size(); i++) {
-                if (!unifiable(aa.items().get(i), ba.items().get(i), free, outer)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (a instanceof Term.Obj ao && b instanceof Term.Obj bo && sameConstantKeys(ao, bo)) {
-            for (Term.Obj.Item i : ao.items()) {
-                if (!unifiable(i.value(), valueOf(bo, i.key()), free, outer)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
-    /** Both objects have the same scalar-literal keys, so they can be unified key by key. */
-    private static boolean sameConstantKeys(Term.Obj a, Term.Obj b) {
-        if (a.items().size() != b.items().size()) {
-            return false;
-        }
-        Set<String> ka = new HashSet<>();
-        for (Term.Obj.Item i : a.items()) {
-            String k = scalarKey(i.key());
-            if (k == null) {
-                return false;
-            }
-            ka.add(k);
-        }
-        for (Term.Obj.Item i : b.items()) {
-            String k = scalarKey(i.key());
-            if (k == null || !ka.contains(k)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Term valueOf(Term.Obj o, Term key) {
-        String k = scalarKey(key);
-        for (Term.Obj.Item i : o.items()) {
-            if (k.equals(scalarKey(i.key()))) {
-                return i.value();
-            }
-        }
-        throw new IllegalStateException("key not found");
-    }
-
-    private static String scalarKey(Term t) {
-        if (t instanceof Term.Str s) {
-            return "s:" + s.value();
-        } else if (t instanceof Term.Num n) {
-            return "n:" + number(n);
-        } else if (t instanceof Term.Bool b) {
-            return "b:" + b.value();
-        } else if (t instanceof Term.Null) {
-            return "null";
-        }
-        return null;
-    }
-
-    private Set<String> outputs(Ctx ctx, Literal l, Predicate<String> free) {
-        Set<String> out = new HashSet<>();
-        if (l instanceof Literal.Expr e && !e.negated()) {
-            if (e.term() instanceof Term.Call c && (c.name().equals(":=") || c.name().equals("="))) {
-                Vars.patternOutputs(c.args().get(0), free, out);
-                Vars.patternOutputs(c.args().get(1), free, out);
-            } else if (e.term() instanceof Term.Call c && outputArgCall(ctx, c)) {
-                Vars.refOutputs(e.term(), free, out);
-                Vars.patternOutputs(c.args().get(c.args().size() - 1), free, out);
-            } else {
-                Vars.refOutputs(e.term(), free, out);
-            }
-        } else if (l instanceof Literal.SomeIn s) {
-            if (s.key() != null) {
-                Vars.patternOutputs(s.key(), free, out);
-            }
-            Vars.patternOutputs(s.value(), free, out);
-            Vars.refOutputs(s.collection(), free, out);
-        }
-        return out;
-    }
-
-    private static PlanError unsafe(Term.Var v, Position fallback) {
-        if (v == null) {
-            return new PlanError(new Diagnostic(fallback, "rego_unsafe_var_error", "expression is unsafe"));
-        }
-        String name = v.isWildcard() ? "_" : v.name();
-        return new PlanError(new Diagnostic(v.pos(), "rego_unsafe_var_error", "var " + name + " is unsafe"));
     }
 
     // ---------------------------------------------------------------- names
@@ -1004,7 +806,7 @@ public final class Planner {
         } else if (t instanceof Term.Call c) {
             planCall(ctx, c, env, k);
         } else {
-            throw new PlanError(new Diagnostic(t.pos(), "unsupported", "unsupported: term " + describe(t)));
+            throw new CompileException(new Diagnostic(t.pos(), "unsupported", "unsupported: term " + describe(t)));
         }
     }
 
@@ -1062,7 +864,7 @@ public final class Planner {
             return;
         }
         if (isLocalName(ctx, env, v.name())) {
-            throw unsafe(v, v.pos());
+            throw Safety.unsafe(v, v.pos());
         }
         planRef(ctx, new Term.Ref(v.pos(), v, List.of()), env, k);
     }
@@ -1112,7 +914,7 @@ public final class Planner {
             if (node.rules() != null) {
                 RuleTree.RuleSet rs = node.rules();
                 if (rs.isFunction()) {
-                    throw new PlanError(new Diagnostic(path.isEmpty() ? new Position("?", 1, 1) : path.get(0).pos(),
+                    throw new CompileException(new Diagnostic(path.isEmpty() ? new Position("?", 1, 1) : path.get(0).pos(),
                             "rego_type_error", "function " + rs.dotted() + " must be called with arguments"));
                 }
                 int v = fb.newLocal();
@@ -1171,7 +973,7 @@ public final class Planner {
         Set<String> outs = new HashSet<>();
         Vars.patternOutputs(seg, n -> isFreeLocal(ctx, env, n), outs);
         if ((seg instanceof Term.Arr || seg instanceof Term.Obj) && !outs.isEmpty()) {
-            throw new PlanError(new Diagnostic(seg.pos(), "unsupported",
+            throw new CompileException(new Diagnostic(seg.pos(), "unsupported",
                     "unsupported: pattern with unbound variables as a reference key"));
         }
         planTerm(ctx, seg, env, key -> {
@@ -1225,7 +1027,7 @@ public final class Planner {
             String want = Builtins.argumentTypes(c.name(), i);
             String got = literalType(c.args().get(i));
             if (got != null && !want.equals("any") && !List.of(want.split("\\|")).contains(got)) {
-                throw new PlanError(new Diagnostic(c.args().get(i).pos(), "rego_type_error",
+                throw new CompileException(new Diagnostic(c.args().get(i).pos(), "rego_type_error",
                         c.name() + ": invalid argument " + (i + 1) + ": got " + got + ", want " + want.replace("|", " or ")));
             }
         }
@@ -1265,7 +1067,7 @@ public final class Planner {
                 k.accept(t);
                 return;
             }
-            case ":=", "=" -> throw new PlanError(new Diagnostic(c.pos(), "rego_parse_error",
+            case ":=", "=" -> throw new CompileException(new Diagnostic(c.pos(), "rego_parse_error",
                     "'" + name + "' cannot be used inside an expression"));
             default -> { }
         }
@@ -1311,13 +1113,13 @@ public final class Planner {
         if (path != null) {
             RuleTree.RuleSet rs = tree.ruleSet(path);
             if (rs == null) {
-                throw new PlanError(new Diagnostic(c.pos(), "rego_type_error", "undefined function " + name));
+                throw new CompileException(new Diagnostic(c.pos(), "rego_type_error", "undefined function " + name));
             }
             if (!rs.isFunction()) {
-                throw new PlanError(new Diagnostic(c.pos(), "rego_type_error", rs.dotted() + " is a rule, not a function"));
+                throw new CompileException(new Diagnostic(c.pos(), "rego_type_error", rs.dotted() + " is a rule, not a function"));
             }
             if (rs.arity() != c.args().size()) {
-                throw new PlanError(new Diagnostic(c.pos(), "rego_type_error", name + ": arity mismatch: "
+                throw new CompileException(new Diagnostic(c.pos(), "rego_type_error", name + ": arity mismatch: "
                         + c.args().size() + " arguments given, function has " + rs.arity()));
             }
             return new CallTarget(ruleFuncName(rs.path()), true);
@@ -1325,12 +1127,12 @@ public final class Planner {
         Builtins.Builtin b = Builtins.lookup(name).orElse(null);
         if (b == null) {
             if (Builtins.isKnownUnsupported(name)) {
-                throw new PlanError(new Diagnostic(c.pos(), "unsupported", "unsupported: builtin " + name + " at " + c.pos()));
+                throw new CompileException(new Diagnostic(c.pos(), "unsupported", "unsupported: builtin " + name + " at " + c.pos()));
             }
-            throw new PlanError(new Diagnostic(c.pos(), "rego_type_error", "undefined function " + name));
+            throw new CompileException(new Diagnostic(c.pos(), "rego_type_error", "undefined function " + name));
         }
         if (b.arity() != c.args().size()) {
-            throw new PlanError(new Diagnostic(c.pos(), "rego_type_error", name + ": arity mismatch: "
+            throw new CompileException(new Diagnostic(c.pos(), "rego_type_error", name + ": arity mismatch: "
                     + c.args().size() + " arguments given, " + b.arity() + " expected"));
         }
         if (b.host()) {

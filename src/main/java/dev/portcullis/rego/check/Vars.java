@@ -1,4 +1,4 @@
-package dev.portcullis.rego.plan;
+package dev.portcullis.rego.check;
 
 import dev.portcullis.rego.syntax.Body;
 import dev.portcullis.rego.syntax.Literal;
@@ -12,7 +12,7 @@ import java.util.function.Predicate;
  * bound before the term is evaluated; variables in ref positions ({@code xs[i]}) and in patterns
  * are instead bound by evaluating it.
  */
-final class Vars {
+public final class Vars {
     private Vars() {}
 
     /**
@@ -20,7 +20,7 @@ final class Vars {
      * {@code isFreeLocal} says whether a name is a local that is not yet bound; {@code outer} names
      * the locals of enclosing bodies, which comprehension bodies capture.
      */
-    static void needed(Term t, Predicate<String> isFreeLocal, Set<String> outer, Set<Term.Var> out) {
+    public static void needed(Term t, Predicate<String> isFreeLocal, Set<String> outer, Set<Term.Var> out) {
         if (t instanceof Term.Var v) {
             if (isFreeLocal.test(v.name())) {
                 out.add(v);
@@ -55,7 +55,7 @@ final class Vars {
     }
 
     /** Needed variables of a term used as a pattern (unification target). */
-    static void neededAsPattern(Term t, Predicate<String> isFreeLocal, Set<String> outer, Set<Term.Var> out) {
+    public static void neededAsPattern(Term t, Predicate<String> isFreeLocal, Set<String> outer, Set<Term.Var> out) {
         if (t instanceof Term.Var) {
             return;
         } else if (t instanceof Term.Arr a) {
@@ -71,7 +71,7 @@ final class Vars {
     }
 
     /** Variables bound by using t as a pattern. */
-    static void patternOutputs(Term t, Predicate<String> isFreeLocal, Set<String> out) {
+    public static void patternOutputs(Term t, Predicate<String> isFreeLocal, Set<String> out) {
         if (t instanceof Term.Var v) {
             if (isFreeLocal.test(v.name())) {
                 out.add(v.name());
@@ -86,7 +86,7 @@ final class Vars {
     }
 
     /** Variables bound by iteration: unbound vars in ref path positions (outside comprehensions). */
-    static void refOutputs(Term t, Predicate<String> isFreeLocal, Set<String> out) {
+    public static void refOutputs(Term t, Predicate<String> isFreeLocal, Set<String> out) {
         if (t instanceof Term.Ref r) {
             refOutputs(r.head(), isFreeLocal, out);
             for (Term p : r.path()) {
@@ -113,7 +113,7 @@ final class Vars {
     }
 
     /** Every variable occurring in t, comprehension bodies included. */
-    static void allVars(Term t, Set<Term.Var> out) {
+    public static void allVars(Term t, Set<Term.Var> out) {
         if (t instanceof Term.Var v) {
             out.add(v);
         } else if (t instanceof Term.Ref r) {
@@ -143,13 +143,13 @@ final class Vars {
         }
     }
 
-    static void allVars(Body b, Set<Term.Var> out) {
+    public static void allVars(Body b, Set<Term.Var> out) {
         for (Literal l : b.literals()) {
             allVars(l, out);
         }
     }
 
-    static void allVars(Literal l, Set<Term.Var> out) {
+    public static void allVars(Literal l, Set<Term.Var> out) {
         if (l instanceof Literal.Expr e) {
             allVars(e.term(), out);
         } else if (l instanceof Literal.SomeDecl s) {
