@@ -2,6 +2,7 @@ package dev.portcullis.rego.plan;
 
 import dev.portcullis.rego.check.Builtins;
 import dev.portcullis.rego.check.ModuleScope;
+import dev.portcullis.rego.check.Names;
 import dev.portcullis.rego.check.RuleTree;
 import dev.portcullis.rego.check.Safety;
 import dev.portcullis.rego.check.Vars;
@@ -40,6 +41,7 @@ public final class Planner {
     static final int DATA = 1;
 
     private final RuleTree tree;
+    private final Names names;
     private final List<Diagnostic> diags;
     private final Map<String, Ir.Func> funcs = new LinkedHashMap<>();
     private final Map<String, Position> funcPos = new HashMap<>();
@@ -49,6 +51,7 @@ public final class Planner {
 
     private Planner(RuleTree tree, List<Diagnostic> diags) {
         this.tree = tree;
+        this.names = new Names(tree);
         this.diags = diags;
     }
 
@@ -549,18 +552,8 @@ public final class Planner {
         if (ARITH.containsKey(c.name()) || c.name().length() <= 2 && !Character.isLetter(c.name().charAt(0))) {
             return false;
         }
-        int arity = arityOf(ctx, c.name());
+        int arity = names.arity(ctx.scope, c.name());
         return arity >= 0 && c.args().size() == arity + 1;
-    }
-
-    /** Arity of a builtin or of a user function reachable by this name from any package; -1 if unknown. */
-    private int arityOf(Ctx ctx, String name) {
-        List<String> path = userFunctionPath(ctx, name);
-        if (path != null) {
-            RuleTree.RuleSet rs = tree.ruleSet(path);
-            return rs != null && rs.isFunction() ? rs.arity() : -1;
-        }
-        return Builtins.lookup(name).map(Builtins.Builtin::arity).orElse(-1);
     }
 
     private void checkAssignTarget(Term lhs, Env env) {
@@ -735,17 +728,7 @@ public final class Planner {
     }
 
     private boolean isGlobalName(Ctx ctx, String name) {
-        return name.equals("input") || name.equals("data") || ctx.scope.aliases().containsKey(name)
-                || packageRule(ctx, name) != null;
-    }
-
-    private RuleTree.RuleSet packageRule(Ctx ctx, String name) {
-        RuleTree.Node pkg = tree.find(ctx.scope.pkg());
-        if (pkg == null) {
-            return null;
-        }
-        RuleTree.Node n = pkg.children().get(name);
-        return n == null ? null : n.rules();
+        return names.isGlobal(ctx.scope, name);
     }
 
     // ---------------------------------------------------------------- terms
@@ -1001,43 +984,11 @@ public final class Planner {
             "+", "pc_plus", "-", "pc_minus", "*", "pc_mul", "/", "pc_div", "%", "pc_rem",
             "|", "pc_union", "&", "pc_intersect");
 
-    /** Rego type name of a term whose type is evident from its syntax, else null. */
-    private static String literalType(Term t) {
-        if (t instanceof Term.Null) {
-            return "null";
-        } else if (t instanceof Term.Bool) {
-            return "boolean";
-        } else if (t instanceof Term.Num) {
-            return "number";
-        } else if (t instanceof Term.Str) {
-            return "string";
-        } else if (t instanceof Term.Arr || t instanceof Term.ArrayCompr) {
-            return "array";
-        } else if (t instanceof Term.Obj || t instanceof Term.ObjectCompr) {
-            return "object";
-        } else if (t instanceof Term.SetLit || t instanceof Term.SetCompr) {
-            return "set";
-        }
-        return null;
-    }
-
-    /** The static part of Rego's type check: literal arguments of the wrong type are compile errors. */
-    private static void checkArgumentTypes(Term.Call c) {
-        for (int i = 0; i < c.args().size(); i++) {
-            String want = Builtins.argumentTypes(c.name(), i);
-            String got = literalType(c.args().get(i));
-            if (got != null && !want.equals("any") && !List.of(want.split("\\|")).contains(got)) {
-                throw new CompileException(new Diagnostic(c.args().get(i).pos(), "rego_type_error",
-                        c.name() + ": invalid argument " + (i + 1) + ": got " + got + ", want " + want.replace("|", " or ")));
-            }
-        }
-    }
-
     private void planCall(Ctx ctx, Term.Call c, Env env, IntConsumer k) {
         FuncBuilder fb = ctx.fb;
         String name = c.name();
-        if (userFunctionPath(ctx, name) == null) {
-            checkArgumentTypes(c);
+        if (names.userFunctionPath(ctx.scope, name) == null) {
+            Names.checkArgumentTypes(c);
         }
         if (ARITH.containsKey(name)) {
             planTerms(ctx, c.args(), 0, new ArrayList<>(), env, args -> {
@@ -1071,75 +1022,27 @@ public final class Planner {
                     "'" + name + "' cannot be used inside an expression"));
             default -> { }
         }
-        CallTarget target = resolveCall(ctx, c);
+        Names.Callee callee = names.resolveCall(ctx.scope, c);
+        String func;
+        if (callee.function() != null) {
+            func = ruleFuncName(callee.function().path());
+        } else if (callee.builtin().host()) {
+            hostBuiltins.add(callee.builtin().name());
+            func = "host:" + callee.builtin().name();
+        } else {
+            func = callee.builtin().runtimeFunction();
+        }
         planTerms(ctx, c.args(), 0, new ArrayList<>(), env, args -> {
             int t = fb.newLocal();
             List<Integer> all = new ArrayList<>();
-            if (target.user) {
+            if (callee.function() != null) {
                 all.add(ctx.input);
                 all.add(DATA);
             }
             all.addAll(args);
-            fb.emit(new Ir.Call(target.func, all, t));
+            fb.emit(new Ir.Call(func, all, t));
             k.accept(t);
         });
-    }
-
-    private record CallTarget(String func, boolean user) {}
-
-    /** The data path a call name refers to when it names a user function (or null for builtins). */
-    private List<String> userFunctionPath(Ctx ctx, String name) {
-        String[] parts = name.split("\\.");
-        if (parts[0].equals("data")) {
-            return List.of(parts).subList(1, parts.length);
-        }
-        List<String> alias = ctx.scope.aliases().get(parts[0]);
-        if (alias != null && alias.get(0).equals("data")) {
-            List<String> p = new ArrayList<>(alias.subList(1, alias.size()));
-            p.addAll(List.of(parts).subList(1, parts.length));
-            return p;
-        }
-        if (parts.length == 1 && packageRule(ctx, name) != null) {
-            List<String> p = new ArrayList<>(ctx.scope.pkg());
-            p.add(name);
-            return p;
-        }
-        return null;
-    }
-
-    private CallTarget resolveCall(Ctx ctx, Term.Call c) {
-        String name = c.name();
-        List<String> path = userFunctionPath(ctx, name);
-        if (path != null) {
-            RuleTree.RuleSet rs = tree.ruleSet(path);
-            if (rs == null) {
-                throw new CompileException(new Diagnostic(c.pos(), "rego_type_error", "undefined function " + name));
-            }
-            if (!rs.isFunction()) {
-                throw new CompileException(new Diagnostic(c.pos(), "rego_type_error", rs.dotted() + " is a rule, not a function"));
-            }
-            if (rs.arity() != c.args().size()) {
-                throw new CompileException(new Diagnostic(c.pos(), "rego_type_error", name + ": arity mismatch: "
-                        + c.args().size() + " arguments given, function has " + rs.arity()));
-            }
-            return new CallTarget(ruleFuncName(rs.path()), true);
-        }
-        Builtins.Builtin b = Builtins.lookup(name).orElse(null);
-        if (b == null) {
-            if (Builtins.isKnownUnsupported(name)) {
-                throw new CompileException(new Diagnostic(c.pos(), "unsupported", "unsupported: builtin " + name + " at " + c.pos()));
-            }
-            throw new CompileException(new Diagnostic(c.pos(), "rego_type_error", "undefined function " + name));
-        }
-        if (b.arity() != c.args().size()) {
-            throw new CompileException(new Diagnostic(c.pos(), "rego_type_error", name + ": arity mismatch: "
-                    + c.args().size() + " arguments given, " + b.arity() + " expected"));
-        }
-        if (b.host()) {
-            hostBuiltins.add(b.name());
-            return new CallTarget("host:" + b.name(), false);
-        }
-        return new CallTarget(b.runtimeFunction(), false);
     }
 
     private static String describe(Term t) {
