@@ -3,7 +3,6 @@ package dev.portcullis.gate.decide;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.gate.bundles.BundleRegistry;
 import dev.portcullis.gate.bundles.BundleVersion;
-import dev.portcullis.gate.decisions.AuditUnavailableException;
 import dev.portcullis.gate.decisions.DecisionDraft;
 import dev.portcullis.gate.decisions.DecisionRecorder;
 import dev.portcullis.gate.engine.Evaluation;
@@ -31,6 +30,7 @@ public class DecisionService {
     public static final String UNDEFINED_DECISION = "undefined_decision";
     public static final String INVALID_DECISION = "invalid_decision";
     public static final String AUDIT_UNAVAILABLE = "audit_unavailable";
+    public static final String INTERNAL_ERROR = "internal_error";
     /** Policy recorded for requests refused before their policy could be read. */
     public static final String UNPARSED_POLICY = "(unparsed request)";
 
@@ -65,10 +65,16 @@ public class DecisionService {
             outcome = denied(id, null, code, msg, shape == Shape.DOCUMENT && code.equals(Evaluation.UNKNOWN_POLICY) ? 404 : 200);
         } else {
             BundleVersion b = bundle.get();
-            Evaluation e = engine.evaluate(b, policy, inputJson);
-            registry.shadowEvaluate(b.name(), policy, inputJson, b, e);
-            resultJson = e.ok() ? (e.value() == null ? null : e.value().toString()) : null;
-            outcome = shape == Shape.DECISION ? interpretDecision(id, b, e) : interpretDocument(id, b, e);
+            try {
+                Evaluation e = engine.evaluate(b, policy, inputJson);
+                registry.shadowEvaluate(b.name(), policy, inputJson, b, e);
+                resultJson = e.ok() ? (e.value() == null ? null : e.value().toString()) : null;
+                outcome = shape == Shape.DECISION ? interpretDecision(id, b, e) : interpretDocument(id, b, e);
+            } catch (RuntimeException ex) {
+                // whatever went wrong, the answer is a recorded deny
+                LOG.errorf(ex, "decision %s failed unexpectedly", id);
+                outcome = denied(id, b, INTERNAL_ERROR, "internal error; see the server log", 500);
+            }
         }
         long micros = (System.nanoTime() - start) / 1000;
         return record(caller, policy, inputJson, resultJson, outcome, micros);
@@ -88,7 +94,7 @@ public class DecisionService {
                 inputJson, resultJson, o.allow(), o.errorCode(), micros);
         try {
             recorder.record(draft);
-        } catch (AuditUnavailableException | IllegalArgumentException ex) {
+        } catch (RuntimeException ex) {
             LOG.warnf("decision %s not recorded: %s", o.decisionId(), ex.getMessage());
             o = new DecisionOutcome(o.decisionId(), false, List.of(), List.of(), null, b, AUDIT_UNAVAILABLE,
                     "the decision could not be recorded: " + ex.getMessage(), 503);
