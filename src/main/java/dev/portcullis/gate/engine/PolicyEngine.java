@@ -3,6 +3,7 @@ package dev.portcullis.gate.engine;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.styra.opa.wasm.OpaAbortException;
@@ -108,9 +109,9 @@ public class PolicyEngine {
                     + " has no entrypoint " + entrypoint, elapsed(start));
         }
         String input = inputJson == null || inputJson.isBlank() ? "{}" : inputJson;
-        String invalid = syntaxError(input);
+        String invalid = unusableInput(input);
         if (invalid != null) {
-            return Evaluation.error(Evaluation.INVALID_INPUT, "input is not valid JSON: " + invalid, elapsed(start));
+            return Evaluation.error(Evaluation.INVALID_INPUT, "input cannot be evaluated: " + invalid, elapsed(start));
         }
         InstancePool pool = pool(bundle);
         InstancePool.Instance instance;
@@ -169,14 +170,41 @@ public class PolicyEngine {
         return new Evaluation(resultSet, value, null, null, elapsed(start));
     }
 
-    /** Validates JSON by streaming over its tokens (no tree is built); null when well-formed. */
-    private static String syntaxError(String json) {
+    /**
+     * Nesting the Wasm runtime's parser accepts; deeper input would parse to "undefined" there.
+     */
+    static final int MAX_INPUT_DEPTH = 900;
+
+    /**
+     * Why the Wasm runtime could not take this input, or null. The runtime's parser turns input it
+     * cannot represent (malformed, nested too deeply, numbers beyond a double) into an
+     * <em>undefined</em> input, which a policy may read as "nothing to object to" — so such input
+     * is refused here, before evaluation, instead of being evaluated as absent. Streams over the
+     * tokens without building a tree.
+     */
+    static String unusableInput(String json) {
         try (JsonParser p = JSON.getFactory().createParser(json)) {
-            if (p.nextToken() == null) {
+            int depth = 0;
+            JsonToken t = p.nextToken();
+            if (t == null) {
                 return "empty input";
             }
-            p.skipChildren();
-            return p.nextToken() == null ? null : "trailing content after the JSON value";
+            do {
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    if (++depth > MAX_INPUT_DEPTH) {
+                        return "nested deeper than " + MAX_INPUT_DEPTH + " levels";
+                    }
+                } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    depth--;
+                } else if (t.isNumeric() && !Double.isFinite(p.getValueAsDouble())) {
+                    return "number " + p.getText() + " is out of range";
+                }
+                if (depth == 0) {
+                    return p.nextToken() == null ? null : "trailing content after the JSON value";
+                }
+                t = p.nextToken();
+            } while (t != null);
+            return "truncated JSON";
         } catch (IOException e) {
             return e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
         }
