@@ -358,7 +358,13 @@ public class PolicyEngine {
                 .withInitialMemory(Math.min(INITIAL_MEMORY_PAGES, max))
                 .withMaxMemory(max)
                 .build();
-        policy.data(new String(bundle.bundle().dataJson(), StandardCharsets.UTF_8));
+        String data = new String(bundle.bundle().dataJson(), StandardCharsets.UTF_8);
+        // data the runtime cannot parse would silently become empty data (an empty quarantine list...)
+        String unusable = unusableInput(data);
+        if (unusable != null) {
+            throw new IllegalStateException("bundle data cannot be loaded into the Wasm runtime: " + unusable);
+        }
+        policy.data(data);
         return new InstancePool.Instance(policy, policy.entrypoints());
     }
 

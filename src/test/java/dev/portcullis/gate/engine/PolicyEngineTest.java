@@ -217,6 +217,22 @@ class PolicyEngineTest {
     }
 
     @Test
+    void dataTheRuntimeCannotRepresentFailsInstantiationInsteadOfLoadingAsEmpty() throws Exception {
+        PolicyEngine e = engine(1, Duration.ofSeconds(5), Duration.ofSeconds(10));
+        String rego = "package gate\nimport rego.v1\nallow if count(data.blocked) == 0\n";
+        com.fasterxml.jackson.databind.JsonNode data = new ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .readTree("{\"blocked\": [\"x\"], \"limit\": 1e400}");
+        BundleVersion b = TestBundles.version("gate", TestBundles.bundle("1",
+                TestBundles.compile(rego, List.of("gate/allow")), List.of("gate/allow"), data, null));
+        SmokeResult smoke = e.smokeTest(b);
+        assertFalse(smoke.ok(), smoke::summary);
+        Evaluation r = e.evaluate(b, "gate/allow", "{}");
+        assertEquals(Evaluation.INSTANTIATION_ERROR, r.errorCode(), r::toString);
+        assertTrue(r.errorMessage().contains("bundle data"), r::errorMessage);
+    }
+
+    @Test
     void smokeTestReportsInstantiationFailure() {
         PolicyEngine e = engine(1, Duration.ofSeconds(5), Duration.ofSeconds(10));
         BundleVersion ok = simple();
