@@ -100,23 +100,21 @@ public final class Planner {
     private final class Ctx {
         final FuncBuilder fb;
         final ModuleScope scope;
-        final String ruleName;
         /** The local holding input: the parameter, or a replacement made by {@code with input as}. */
         final int input;
 
-        Ctx(FuncBuilder fb, ModuleScope scope, String ruleName) {
-            this(fb, scope, ruleName, INPUT);
+        Ctx(FuncBuilder fb, ModuleScope scope) {
+            this(fb, scope, INPUT);
         }
 
-        private Ctx(FuncBuilder fb, ModuleScope scope, String ruleName, int input) {
+        private Ctx(FuncBuilder fb, ModuleScope scope, int input) {
             this.fb = fb;
             this.scope = scope;
-            this.ruleName = ruleName;
             this.input = input;
         }
 
         Ctx withInput(int local) {
-            return new Ctx(fb, scope, ruleName, local);
+            return new Ctx(fb, scope, local);
         }
     }
 
@@ -134,7 +132,7 @@ public final class Planner {
             default -> { }
         }
         for (RuleTree.Def def : rs.defs()) {
-            Ctx ctx = new Ctx(fb, def.scope(), rs.dotted());
+            Ctx ctx = new Ctx(fb, def.scope());
             try {
                 Ir.Block b = fb.block(() -> planDefinition(ctx, rs, def.rule(), result));
                 fb.emit(new Ir.Blocks(List.of(b)));
@@ -144,7 +142,7 @@ public final class Planner {
         }
         if (rs.defaultDef() != null) {
             Rule d = rs.defaultDef().rule();
-            Ctx ctx = new Ctx(fb, rs.defaultDef().scope(), rs.dotted());
+            Ctx ctx = new Ctx(fb, rs.defaultDef().scope());
             try {
                 Ir.Block b = fb.block(() -> {
                     fb.emit(new Ir.Defined(result, false));
@@ -579,9 +577,9 @@ public final class Planner {
         int found = fb.newLocal();
         List<Term> args = c.args();
         Term coll = args.get(args.size() - 1);
-        planTermNoIter(ctx, coll, env, cv -> planTermNoIter(ctx, args.get(args.size() - 2), env, xv -> {
+        planTerm(ctx, coll, env, cv -> planTerm(ctx, args.get(args.size() - 2), env, xv -> {
             if (args.size() == 3) {
-                planTermNoIter(ctx, args.get(0), env, kv -> emitMemberScan(fb, found, cv, xv, kv));
+                planTerm(ctx, args.get(0), env, kv -> emitMemberScan(fb, found, cv, xv, kv));
             } else {
                 emitMemberScan(fb, found, cv, xv, -1);
             }
@@ -600,14 +598,6 @@ public final class Planner {
             }
             fb.emit(new Ir.Const(new Ir.BoolConst(true), found));
         })));
-    }
-
-    /**
-     * Evaluates a term whose value is needed once (membership operands): iteration inside it is
-     * confined to a nested block so it cannot multiply the enclosing body.
-     */
-    private void planTermNoIter(Ctx ctx, Term t, Env env, IntConsumer k) {
-        planTerm(ctx, t, env, k);
     }
 
     private void unifyTerms(Ctx ctx, Term a, Term b, Env env, Runnable next, Position pos) {
