@@ -89,7 +89,8 @@ public class BundleRegistry {
     private final Map<String, PublicKey> keys;
 
     private final Map<String, ConcurrentSkipListMap<String, BundleVersion>> versions = new ConcurrentHashMap<>();
-    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    /** Sorted by name, so lookups that prefer the lowest name need no copy on the decision path. */
+    private final Map<String, Slot> slots = new ConcurrentSkipListMap<>();
     private final Map<Path, String> seen = new HashMap<>();
     private final Deque<Rejection> rejections = new ArrayDeque<>();
     private final Map<String, ActivationStore.Activation> recorded = new ConcurrentHashMap<>();
@@ -474,8 +475,8 @@ public class BundleRegistry {
      * the one with the lowest name (String order) wins.
      */
     public Optional<BundleVersion> activeFor(String entrypoint) {
-        for (String name : new TreeSet<>(slots.keySet())) {
-            BundleVersion v = slots.get(name).active.get();
+        for (Slot slot : slots.values()) {
+            BundleVersion v = slot.active.get();
             if (v != null && v.entrypoints().contains(entrypoint)) {
                 return Optional.of(v);
             }
@@ -501,10 +502,10 @@ public class BundleRegistry {
      */
     public Map<String, SmokeResult> smokeActive() {
         Map<String, SmokeResult> out = new java.util.TreeMap<>();
-        for (String name : new TreeSet<>(slots.keySet())) {
-            BundleVersion v = slots.get(name).active.get();
+        for (Map.Entry<String, Slot> e : slots.entrySet()) {
+            BundleVersion v = e.getValue().active.get();
             if (v != null) {
-                out.put(name, engine.smokeTest(v));
+                out.put(e.getKey(), engine.smokeTest(v));
             }
         }
         return out;
