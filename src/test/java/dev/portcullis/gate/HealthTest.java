@@ -21,4 +21,12 @@ class HealthTest {
                 .body("checks.name", hasItem("wasm-runtime"))
                 .body("status", equalTo("UP"));
     }
+
+    @Test
+    void openApiDescribesTheGateEndpoints() {
+        given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
+                .body("paths", org.hamcrest.Matchers.hasKey("/v1/decisions"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/v1/bundles/{name}/activate"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/v1/data/{path}"));
+    }
 }
