@@ -80,6 +80,15 @@ public class DecisionService {
         return record(caller, policy, inputJson, resultJson, outcome, micros);
     }
 
+    /**
+     * Evaluates a policy on an input the gate composed itself (the domain packages: facts from the
+     * gate's own records plus the caller's identity), recording the decision like any other. The
+     * caller of this method owns the input's trustworthiness; request bodies never reach it raw.
+     */
+    public DecisionOutcome decideComposed(Caller caller, String policy, JsonNode composedInput) {
+        return decide(caller, policy, composedInput == null ? null : composedInput.toString(), Shape.DECISION);
+    }
+
     /** Records a request refused before evaluation (oversized, too deep, malformed). */
     public DecisionOutcome rejectInput(Caller caller, String policy, InputRejectedException e) {
         DecisionOutcome o = denied(UUID.randomUUID(), null, e.code(), e.getMessage(), e.status());
