@@ -40,6 +40,8 @@ public final class Planner {
     static final int INPUT = 0;
     static final int DATA = 1;
 
+    private static final Set<Ir.Type> COLLECTIONS = Set.of(Ir.Type.ARRAY, Ir.Type.OBJECT, Ir.Type.SET);
+
     private final RuleTree tree;
     private final Names names;
     private final List<Diagnostic> diags;
@@ -126,6 +128,15 @@ public final class Planner {
         Position first = !rs.defs().isEmpty() ? rs.defs().get(0).rule().pos() : rs.defaultDef().rule().pos();
         funcPos.put(name, first);
         int before = diags.size();
+        if (!rs.isFunction()) {
+            // A base document where a rule is defined: OPA refuses such data ("conflicting rule
+            // for data path"); the data arrives after compilation, so the conflict is found here.
+            String msg = conflictMessage(first, "base document and rule at the same path", rs.dotted());
+            fb.emit(new Ir.Blocks(List.of(fb.block(() -> {
+                dots(fb, DATA, rs.path());
+                fb.emit(new Ir.Abort(msg));
+            }))));
+        }
         switch (rs.kind()) {
             case PARTIAL_SET -> fb.emit(new Ir.Make(Ir.Collection.SET, result));
             case PARTIAL_OBJECT -> fb.emit(new Ir.Make(Ir.Collection.OBJECT, result));
@@ -287,7 +298,7 @@ public final class Planner {
                 fb.emit(new Ir.Call(ruleFuncName(node.rules().path()), List.of(INPUT, DATA), v));
                 fb.emit(new Ir.Assign(dots(fb, v, path.subList(i, path.size())), result));
             }
-        } else if (i < path.size() || node.children().isEmpty()) {
+        } else if (i < path.size() || node.children().isEmpty() && !node.isPackage()) {
             fb.emit(new Ir.Assign(dots(fb, DATA, path), result));
         } else {
             RuleTree.Node pkg = node;
@@ -421,6 +432,8 @@ public final class Planner {
             });
         } else if (lit instanceof Literal.Every ev) {
             planTerm(ctx, ev.collection(), env, coll -> {
+                // every over a scalar is undefined, not vacuously true
+                fb.emit(new Ir.TypeIn(coll, COLLECTIONS));
                 int violated = fb.newLocal();
                 fb.emit(new Ir.Reset(violated));
                 int k = fb.newLocal();
@@ -459,29 +472,40 @@ public final class Planner {
                 withInput(ctx, withs, i + 1, value, env, k);
                 return;
             }
-            int nested = value;
-            List<Term> path = r.path();
-            for (int j = path.size() - 1; j >= 0; j--) {
-                int obj = fb.newLocal();
-                fb.emit(new Ir.Make(Ir.Collection.OBJECT, obj));
-                int key = constant(fb, new Ir.StringConst(((Term.Str) path.get(j)).value()));
-                fb.emit(new Ir.ObjectInsert(obj, key, nested, null));
-                nested = obj;
-            }
-            int merged = fb.newLocal();
-            int overlay = nested;
-            fb.emit(new Ir.Reset(merged));
-            fb.emit(new Ir.Blocks(List.of(
-                    fb.block(() -> {
-                        fb.emit(new Ir.Defined(current, true));
-                        fb.emit(new Ir.Call("pc_bi_object_union", List.of(current, overlay), merged));
-                    }),
-                    fb.block(() -> {
-                        fb.emit(new Ir.Defined(merged, false));
-                        fb.emit(new Ir.Assign(overlay, merged));
-                    }))));
-            withInput(ctx, withs, i + 1, merged, env, k);
+            List<String> path = new ArrayList<>();
+            r.path().forEach(seg -> path.add(((Term.Str) seg).value()));
+            int replaced = upsert(fb, current, path, 0, value);
+            withInput(ctx, withs, i + 1, replaced, env, k);
         });
+    }
+
+    /**
+     * A copy of {@code doc} whose value at {@code path[from..]} is {@code value}, as {@code with}
+     * defines it: the value replaces what was there (it is not merged into it), and a missing or
+     * non-object document on the way is replaced by objects leading to the value.
+     */
+    private static int upsert(FuncBuilder fb, int doc, List<String> path, int from, int value) {
+        if (from == path.size()) {
+            return value;
+        }
+        int copy = fb.newLocal();
+        fb.emit(new Ir.Make(Ir.Collection.OBJECT, copy));
+        int key = constant(fb, new Ir.StringConst(path.get(from)));
+        int child = fb.newLocal();
+        fb.emit(new Ir.Reset(child));
+        fb.emit(new Ir.Blocks(List.of(fb.block(() -> {
+            fb.emit(new Ir.TypeIn(doc, Set.of(Ir.Type.OBJECT)));
+            int k = fb.newLocal();
+            int v = fb.newLocal();
+            fb.emit(new Ir.Scan(doc, k, v, fb.block(() -> fb.emit(new Ir.ObjectInsert(copy, k, v, null)))));
+            if (from + 1 < path.size()) {
+                int c = fb.newLocal();
+                fb.emit(new Ir.Dot(doc, key, c));
+                fb.emit(new Ir.Assign(c, child));
+            }
+        }))));
+        fb.emit(new Ir.ObjectInsert(copy, key, upsert(fb, child, path, from + 1, value), null));
+        return copy;
     }
 
     /**
@@ -868,13 +892,13 @@ public final class Planner {
             path.addAll(r.path());
             if (base.get(0).equals("input")) {
                 fb.emit(new Ir.Defined(ctx.input, true));
-                planPath(ctx, ctx.input, path, 0, env, k);
+                planPath(ctx, ctx.input, path, 0, env, k, false);
             } else {
                 planDataRef(ctx, path, env, k);
             }
             return;
         }
-        planTerm(ctx, head, env, h -> planPath(ctx, h, r.path(), 0, env, k));
+        planTerm(ctx, head, env, h -> planPath(ctx, h, r.path(), 0, env, k, false));
     }
 
     /** Walks the rule tree along constant path segments; rules are called, the rest is data. */
@@ -892,11 +916,12 @@ public final class Planner {
                 }
                 int v = fb.newLocal();
                 fb.emit(new Ir.Call(ruleFuncName(rs.path()), List.of(ctx.input, DATA), v));
-                planPath(ctx, v, path, i, env, k);
+                planPath(ctx, v, path, i, env, k, false);
                 return;
             }
-            if (node.children().isEmpty()) {
-                planPath(ctx, DATA, path, 0, env, k);
+            boolean emptyPackage = node.isPackage() && i == path.size();
+            if (node.children().isEmpty() && !emptyPackage) {
+                planPath(ctx, DATA, path, 0, env, k, true);
                 return;
             }
             if (i == path.size()) {
@@ -909,7 +934,7 @@ public final class Planner {
             if (seg instanceof Term.Str s) {
                 RuleTree.Node child = node.children().get(s.value());
                 if (child == null) {
-                    planPath(ctx, DATA, path, 0, env, k);
+                    planPath(ctx, DATA, path, 0, env, k, true);
                     return;
                 }
                 node = child;
@@ -917,15 +942,24 @@ public final class Planner {
                 i++;
                 continue;
             }
+            if (seg instanceof Term.Num || seg instanceof Term.Bool || seg instanceof Term.Null) {
+                // rules and packages have string names: a scalar key can only select base data
+                planPath(ctx, DATA, path, 0, env, k, true);
+                return;
+            }
             int v = fb.newLocal();
             fb.emit(new Ir.Call(requireDoc(consts), List.of(ctx.input, DATA), v));
-            planPath(ctx, v, path, i, env, k);
+            planPath(ctx, v, path, i, env, k, false);
             return;
         }
     }
 
-    /** src[path[i]][path[i+1]]...: bound segments look up, free variables iterate. */
-    private void planPath(Ctx ctx, int src, List<Term> path, int i, Env env, IntConsumer k) {
+    /**
+     * src[path[i]][path[i+1]]...: bound segments look up, free variables iterate. Under base data
+     * ({@code baseData}), an integer literal key also finds the object key spelled the same, as
+     * OPA's storage paths do ({@code data.x[2]} reads {@code {"x": {"2": ...}}}).
+     */
+    private void planPath(Ctx ctx, int src, List<Term> path, int i, Env env, IntConsumer k, boolean baseData) {
         if (i == path.size()) {
             k.accept(src);
             return;
@@ -939,8 +973,27 @@ public final class Planner {
                 if (!v.isWildcard()) {
                     env.bind(v.name(), key);
                 }
-                planPath(ctx, val, path, i + 1, env, k);
+                planPath(ctx, val, path, i + 1, env, k, baseData);
             })));
+            return;
+        }
+        if (baseData && seg instanceof Term.Num n && n.text().matches("-?\\d+")) {
+            int t = fb.newLocal();
+            fb.emit(new Ir.Reset(t));
+            fb.emit(new Ir.Blocks(List.of(
+                    fb.block(() -> {
+                        int found = fb.newLocal();
+                        fb.emit(new Ir.Dot(src, constant(fb, number(n)), found));
+                        fb.emit(new Ir.Assign(found, t));
+                    }),
+                    fb.block(() -> {
+                        fb.emit(new Ir.Defined(t, false));
+                        int found = fb.newLocal();
+                        fb.emit(new Ir.Dot(src, constant(fb, new Ir.StringConst(n.text())), found));
+                        fb.emit(new Ir.Assign(found, t));
+                    }))));
+            fb.emit(new Ir.Defined(t, true));
+            planPath(ctx, t, path, i + 1, env, k, baseData);
             return;
         }
         Set<String> outs = new HashSet<>();
@@ -952,7 +1005,7 @@ public final class Planner {
         planTerm(ctx, seg, env, key -> {
             int t = fb.newLocal();
             fb.emit(new Ir.Dot(src, key, t));
-            planPath(ctx, t, path, i + 1, env, k);
+            planPath(ctx, t, path, i + 1, env, k, baseData);
         });
     }
 
