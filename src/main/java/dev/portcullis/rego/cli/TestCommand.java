@@ -6,6 +6,7 @@ import dev.portcullis.rego.bundle.DataMerger;
 import dev.portcullis.rego.diag.CompileException;
 import dev.portcullis.rego.diag.Diagnostic;
 import dev.portcullis.rego.loader.PolicyFiles;
+import dev.portcullis.rego.tester.CoverageReport;
 import dev.portcullis.rego.tester.RegoTests;
 import dev.portcullis.rego.tester.TestResult;
 import java.io.PrintWriter;
@@ -49,6 +50,10 @@ final class TestCommand implements Callable<Integer> {
             description = "Run only the tests whose name (data.<package>.<test>) matches REGEX, as `opa test --run`.")
     String run;
 
+    @Option(names = {"-c", "--coverage"},
+            description = "Print a JSON line-coverage report (OPA's shape) instead of test results, when every test passes.")
+    boolean coverage;
+
     @Parameters(arity = "1..*", paramLabel = "PATH", description = ".rego files or directories.")
     List<Path> paths;
 
@@ -67,9 +72,10 @@ final class TestCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         RegoTests.Suite suite;
+        CoverageReport report = coverage ? new CoverageReport() : null;
         try {
             ObjectNode data = DataMerger.merge(loaded.data());
-            suite = RegoTests.prepare(loaded.sources(), data, new RegoTests.Options(filter, List.of()));
+            suite = RegoTests.prepare(loaded.sources(), data, new RegoTests.Options(filter, List.of(), report));
         } catch (CompileException e) {
             for (Diagnostic d : e.diagnostics()) {
                 err.println(d);
@@ -87,8 +93,15 @@ final class TestCommand implements Callable<Integer> {
                     : "no test matches --run '" + run + "' in " + paths);
         }
         List<TestResult> results = suite.runAll();
-        TestReports.write(format, results, verbose, out);
         boolean ok = results.stream().allMatch(r -> r.passed() || r.outcome() == TestResult.Outcome.SKIP);
+        if (report != null && ok) {
+            TestReports.printJson(report.toJson(loaded.sources()), out);
+        } else if (report != null) {
+            // as opa test --coverage: the failures instead of a report of a failing run
+            TestReports.pretty(results, verbose, out);
+        } else {
+            TestReports.write(format, results, verbose, out);
+        }
         return ok ? Main.OK : Main.EVAL_FAILED;
     }
 }

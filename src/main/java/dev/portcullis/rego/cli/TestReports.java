@@ -75,8 +75,12 @@ final class TestReports {
                 case PASS -> { }
             }
         }
+        printJson(array, out);
+    }
+
+    static void printJson(com.fasterxml.jackson.databind.JsonNode value, PrintWriter out) {
         try {
-            out.println(CanonicalJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(array));
+            out.println(CanonicalJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

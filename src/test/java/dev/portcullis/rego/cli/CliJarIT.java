@@ -102,7 +102,12 @@ class CliJarIT {
             List<String> args = List.of(command.substring(("java -jar " + JAR_IN_README + " ").length())
                     .replaceFirst("\\s*>.*$", "").split("\\s+"));
             String sub = args.get(0);
-            subcommandsSeen.add(sub + (args.contains("--signing-key") ? " --signing-key" : ""));
+            subcommandsSeen.add(sub);
+            for (String flag : List.of("--signing-key", "--coverage", "--format", "--run")) {
+                if (args.contains(flag)) {
+                    subcommandsSeen.add(sub + " " + flag);
+                }
+            }
             switch (sub) {
                 case "build" -> checkBuild(r, args);
                 case "eval" -> checkEval(r, args);
@@ -112,7 +117,8 @@ class CliJarIT {
             }
         }
         // the README must keep showing every command (a deleted line would silently shrink this test)
-        assertEquals(new TreeSet<>(List.of("build", "build --signing-key", "eval", "inspect", "test")), subcommandsSeen);
+        assertEquals(new TreeSet<>(List.of("build", "build --signing-key", "eval", "inspect", "test", "test --coverage",
+                "test --format", "test --run")), subcommandsSeen);
     }
 
     private static void checkBuild(Run r, List<String> args) throws Exception {
@@ -166,6 +172,21 @@ class CliJarIT {
         assertFalse(expected.isEmpty(), r::toString);
         List<String> format = options(args, "--format");
         String output = r.redirectedTo() == null ? r.out() : Files.readString(work.resolve(r.redirectedTo()));
+        if (args.contains("--coverage")) {
+            JsonNode report = CanonicalJson.parse(output);
+            TreeSet<String> files = new TreeSet<>();
+            report.get("files").fieldNames().forEachRemaining(files::add);
+            TreeSet<String> rego = new TreeSet<>();
+            try (Stream<Path> s = Files.walk(work.resolve(args.get(args.size() - 1)))) {
+                s.filter(f -> f.toString().endsWith(".rego")).forEach(f -> rego.add(work.relativize(f).toString()));
+            }
+            assertEquals(rego, files, r::toString);
+            int covered = report.get("covered_lines").asInt();
+            int notCovered = report.get("not_covered_lines").asInt();
+            assertTrue(covered > 0, r::toString);
+            assertEquals(100.0 * covered / (covered + notCovered), report.get("coverage").asDouble(), 1e-9, r::toString);
+            return;
+        }
         if (format.equals(List.of("junit"))) {
             Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                     .parse(new InputSource(new StringReader(output)));

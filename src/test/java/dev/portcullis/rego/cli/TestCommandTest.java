@@ -234,6 +234,87 @@ class TestCommandTest {
         assertTrue(none.err().contains("no test_* rules found"), none::toString);
     }
 
+    @Test
+    void coverageReportsEvaluatedExpressionsAndRuleHeadsLikeOpa() throws Exception {
+        Path cov = dir.resolve("cov");
+        Files.createDirectories(cov);
+        Path policy = cov.resolve("cov.rego");
+        Files.writeString(policy, """
+                package cov
+
+                import rego.v1
+
+                allow if {
+                    input.user == "alice"
+                    input.action == "read"
+                }
+
+                deny if {
+                    input.user == "mallory"
+                }
+
+                unused if {
+                    input.x > 1
+                }
+                """);
+        Path tests = cov.resolve("cov_test.rego");
+        Files.writeString(tests, """
+                package cov_test
+
+                import rego.v1
+
+                import data.cov
+
+                test_allow if cov.allow with input as {"user": "alice", "action": "read"}
+
+                test_not_deny if not cov.deny with input as {"user": "bob"}
+                """);
+        Run r = MainTest.run("test", "--coverage", cov.toString());
+        assertEquals(0, r.code(), r::toString);
+        JsonNode report = CanonicalJson.parse(r.out());
+        JsonNode file = report.get("files").get(policy.toString());
+        // heads of rules that produced a value and every evaluated expression are covered;
+        // the failing rule's head, and the rule never evaluated, are not
+        assertEquals(CanonicalJson.parse("""
+                [{"start": {"row": 5}, "end": {"row": 7}}, {"start": {"row": 11}, "end": {"row": 11}}]"""),
+                file.get("covered"), r::toString);
+        assertEquals(CanonicalJson.parse("""
+                [{"start": {"row": 10}, "end": {"row": 10}}, {"start": {"row": 14}, "end": {"row": 15}}]"""),
+                file.get("not_covered"), r::toString);
+        assertEquals(4, file.get("covered_lines").asInt());
+        assertEquals(3, file.get("not_covered_lines").asInt());
+        assertEquals(100.0 * 4 / 7, file.get("coverage").asDouble(), 1e-9);
+
+        JsonNode testFile = report.get("files").get(tests.toString());
+        assertEquals(CanonicalJson.parse("""
+                [{"start": {"row": 7}, "end": {"row": 7}}, {"start": {"row": 9}, "end": {"row": 9}}]"""),
+                testFile.get("covered"), r::toString);
+        assertFalse(testFile.has("not_covered"), r::toString);
+        assertEquals(100, testFile.get("coverage").asInt());
+
+        assertEquals(6, report.get("covered_lines").asInt());
+        assertEquals(3, report.get("not_covered_lines").asInt());
+        assertEquals(100.0 * 6 / 9, report.get("coverage").asDouble(), 1e-9);
+
+        // a failing run prints its failures, not a report
+        Files.writeString(tests, Files.readString(tests) + "\ntest_wrong if cov.deny with input as {\"user\": \"bob\"}\n");
+        Run failing = MainTest.run("test", "--coverage", cov.toString());
+        assertEquals(1, failing.code(), failing::toString);
+        assertTrue(failing.out().contains("FAIL data.cov_test.test_wrong"), failing::toString);
+        assertFalse(failing.out().contains("\"files\""), failing::toString);
+    }
+
+    @Test
+    void coverageBuildsAreTheOnlyOnesWithTheHook() throws Exception {
+        List<dev.portcullis.rego.RegoCompiler.Source> src = List.of(new dev.portcullis.rego.RegoCompiler.Source("p.rego",
+                "package p\n\nimport rego.v1\n\nallow if input.x == 1\n"));
+        byte[] plain = dev.portcullis.rego.RegoCompiler.compile(src, List.of("p/allow")).wasm();
+        byte[] covered = dev.portcullis.rego.RegoCompiler.compile(src, List.of("p/allow"), true).wasm();
+        String hook = dev.portcullis.rego.plan.CoverageHook.BUILTIN;
+        assertFalse(new String(plain, java.nio.charset.StandardCharsets.ISO_8859_1).contains(hook));
+        assertTrue(new String(covered, java.nio.charset.StandardCharsets.ISO_8859_1).contains(hook));
+    }
+
     static String lastLine(String out) {
         List<String> lines = out.strip().lines().toList();
         return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
