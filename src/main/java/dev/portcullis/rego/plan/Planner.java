@@ -51,11 +51,17 @@ public final class Planner {
     private final Deque<List<String>> pendingDocs = new ArrayDeque<>();
     private final Set<String> requestedDocs = new HashSet<>();
     private final Set<String> hostBuiltins = new TreeSet<>();
+    /** Instrument for {@code test --coverage} (see {@link CoverageHook}); false in every other build. */
+    private final boolean coverage;
 
-    private Planner(RuleTree tree, List<Diagnostic> diags) {
+    private Planner(RuleTree tree, List<Diagnostic> diags, boolean coverage) {
         this.tree = tree;
         this.names = new Names(tree);
         this.diags = diags;
+        this.coverage = coverage;
+        if (coverage) {
+            hostBuiltins.add(CoverageHook.BUILTIN);
+        }
     }
 
     /**
@@ -66,7 +72,12 @@ public final class Planner {
      * @throws CompileException if any diagnostic exists afterwards
      */
     public static Ir.Program plan(RuleTree tree, List<String> entrypoints, List<Diagnostic> diags) {
-        Planner p = new Planner(tree, diags);
+        return plan(tree, entrypoints, diags, false);
+    }
+
+    /** As {@link #plan(RuleTree, List, List)}; {@code coverage} adds {@link CoverageHook} hits. */
+    public static Ir.Program plan(RuleTree tree, List<String> entrypoints, List<Diagnostic> diags, boolean coverage) {
+        Planner p = new Planner(tree, diags, coverage);
         for (RuleTree.RuleSet rs : tree.allRuleSets()) {
             p.planRuleSet(rs);
         }
@@ -158,6 +169,7 @@ public final class Planner {
             try {
                 Ir.Block b = fb.block(() -> {
                     fb.emit(new Ir.Defined(result, false));
+                    covered(fb, d.pos());
                     Env env = new Env(null);
                     planTerm(ctx, d.value(), env, v -> fb.emit(new Ir.Assign(v, result)));
                 });
@@ -175,12 +187,17 @@ public final class Planner {
         FuncBuilder fb = ctx.fb;
         Env env = new Env(null);
         switch (rs.kind()) {
-            case PARTIAL_SET -> planBody(ctx, rule.body(), env,
-                    () -> planTerm(ctx, rule.key(), env, v -> fb.emit(new Ir.SetAdd(result, v))));
+            case PARTIAL_SET -> planBody(ctx, rule.body(), env, () -> {
+                covered(fb, rule.pos());
+                planTerm(ctx, rule.key(), env, v -> fb.emit(new Ir.SetAdd(result, v)));
+            });
             case PARTIAL_OBJECT -> {
                 String msg = conflictMessage(rule.pos(), "object keys must be unique", rs.dotted());
-                planBody(ctx, rule.body(), env, () -> planTerm(ctx, rule.key(), env,
-                        k -> planTerm(ctx, rule.value(), env, v -> fb.emit(new Ir.ObjectInsert(result, k, v, msg)))));
+                planBody(ctx, rule.body(), env, () -> {
+                    covered(fb, rule.pos());
+                    planTerm(ctx, rule.key(), env,
+                            k -> planTerm(ctx, rule.value(), env, v -> fb.emit(new Ir.ObjectInsert(result, k, v, msg))));
+                });
             }
             case FUNCTION -> {
                 String msg = conflictMessage(rule.pos(), "functions must not produce multiple outputs for same inputs", rs.dotted());
@@ -209,8 +226,10 @@ public final class Planner {
     private void planClauses(Ctx ctx, Rule rule, Env env, int result, String msg) {
         FuncBuilder fb = ctx.fb;
         if (rule.elses().isEmpty()) {
-            planBody(ctx, rule.body(), env.child(), () -> {}, e ->
-                    planValue(ctx, rule.value(), e, v -> fb.emit(new Ir.AssignOnce(v, result, msg))));
+            planBody(ctx, rule.body(), env.child(), () -> {}, e -> {
+                covered(fb, rule.pos());
+                planValue(ctx, rule.value(), e, v -> fb.emit(new Ir.AssignOnce(v, result, msg)));
+            });
             return;
         }
         int chosen = fb.newLocal();
@@ -230,8 +249,10 @@ public final class Planner {
                 if (idx > 0) {
                     fb.emit(new Ir.Defined(chosen, false));
                 }
-                planBody(ctx, bodies.get(idx), env.child(), () -> {}, e ->
-                        planValue(ctx, values.get(idx), e, v -> fb.emit(new Ir.AssignOnce(v, chosen, msg))));
+                planBody(ctx, bodies.get(idx), env.child(), () -> {}, e -> {
+                    covered(fb, idx == 0 ? rule.pos() : rule.elses().get(idx - 1).pos());
+                    planValue(ctx, values.get(idx), e, v -> fb.emit(new Ir.AssignOnce(v, chosen, msg)));
+                });
             }));
         }
         blocks.add(fb.block(() -> {
@@ -239,6 +260,13 @@ public final class Planner {
             fb.emit(new Ir.AssignOnce(chosen, result, msg));
         }));
         fb.emit(new Ir.Blocks(blocks));
+    }
+
+    /** A coverage hit of pos's line, in coverage builds only. */
+    private void covered(FuncBuilder fb, Position pos) {
+        if (coverage) {
+            CoverageHook.hit(fb, pos);
+        }
     }
 
     private void planValue(Ctx ctx, Term value, Env env, IntConsumer k) {
@@ -405,6 +433,9 @@ public final class Planner {
         Runnable next = () -> planLiterals(ctx, lits, i + 1, env, done);
         Literal lit = lits.get(i);
         FuncBuilder fb = ctx.fb;
+        if (!(lit instanceof Literal.SomeDecl)) {
+            covered(fb, lit.pos());
+        }
         if (lit instanceof Literal.SomeDecl) {
             next.run();
         } else if (lit instanceof Literal.Expr e && !e.withs().isEmpty()) {

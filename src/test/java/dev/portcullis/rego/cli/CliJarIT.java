@@ -13,6 +13,7 @@ import dev.portcullis.rego.bundle.BundleReader;
 import dev.portcullis.rego.bundle.BundleSigner;
 import dev.portcullis.rego.bundle.CanonicalJson;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +30,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
 
 /**
  * Runs the PACKAGED {@code target/portcullis-cli.jar} as a subprocess (Failsafe, after
@@ -51,6 +57,12 @@ class CliJarIT {
     static KeyPair releaseKey;
 
     record Run(String command, int code, String out, String err) {
+        /** the file the command's stdout goes to ({@code > file}), if any */
+        String redirectedTo() {
+            Matcher m = Pattern.compile(">\\s*(\\S+)\\s*$").matcher(command);
+            return m.find() ? m.group(1) : null;
+        }
+
         @Override
         public String toString() {
             return "$ " + command + "\nexit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
@@ -87,9 +99,15 @@ class CliJarIT {
                 assertEquals(0, r.code(), r::toString); // setup lines such as `echo … > input.json`
                 continue;
             }
-            List<String> args = List.of(command.substring(("java -jar " + JAR_IN_README + " ").length()).split("\\s+"));
+            List<String> args = List.of(command.substring(("java -jar " + JAR_IN_README + " ").length())
+                    .replaceFirst("\\s*>.*$", "").split("\\s+"));
             String sub = args.get(0);
-            subcommandsSeen.add(sub + (args.contains("--signing-key") ? " --signing-key" : ""));
+            subcommandsSeen.add(sub);
+            for (String flag : List.of("--signing-key", "--coverage", "--format", "--run")) {
+                if (args.contains(flag)) {
+                    subcommandsSeen.add(sub + " " + flag);
+                }
+            }
             switch (sub) {
                 case "build" -> checkBuild(r, args);
                 case "eval" -> checkEval(r, args);
@@ -99,7 +117,8 @@ class CliJarIT {
             }
         }
         // the README must keep showing every command (a deleted line would silently shrink this test)
-        assertEquals(new TreeSet<>(List.of("build", "build --signing-key", "eval", "inspect", "test")), subcommandsSeen);
+        assertEquals(new TreeSet<>(List.of("build", "build --signing-key", "eval", "inspect", "test", "test --coverage",
+                "test --format", "test --run")), subcommandsSeen);
     }
 
     private static void checkBuild(Run r, List<String> args) throws Exception {
@@ -145,12 +164,49 @@ class CliJarIT {
     private static void checkTest(Run r, List<String> args) throws Exception {
         assertEquals(0, r.code(), r::toString);
         List<String> expected = regoTestNames(work.resolve(args.get(args.size() - 1)));
-        assertFalse(expected.isEmpty());
-        String last = r.out().strip().lines().reduce((a, b) -> b).orElse("");
+        List<String> run = options(args, "--run");
+        if (!run.isEmpty()) {
+            Pattern re = Pattern.compile(run.get(0).replaceAll("^'|'$", ""));
+            expected = expected.stream().filter(t -> re.matcher(t).find()).toList();
+        }
+        assertFalse(expected.isEmpty(), r::toString);
+        List<String> format = options(args, "--format");
+        String output = r.redirectedTo() == null ? r.out() : Files.readString(work.resolve(r.redirectedTo()));
+        if (args.contains("--coverage")) {
+            JsonNode report = CanonicalJson.parse(output);
+            TreeSet<String> files = new TreeSet<>();
+            report.get("files").fieldNames().forEachRemaining(files::add);
+            TreeSet<String> rego = new TreeSet<>();
+            try (Stream<Path> s = Files.walk(work.resolve(args.get(args.size() - 1)))) {
+                s.filter(f -> f.toString().endsWith(".rego")).forEach(f -> rego.add(work.relativize(f).toString()));
+            }
+            assertEquals(rego, files, r::toString);
+            int covered = report.get("covered_lines").asInt();
+            int notCovered = report.get("not_covered_lines").asInt();
+            assertTrue(covered > 0, r::toString);
+            assertEquals(100.0 * covered / (covered + notCovered), report.get("coverage").asDouble(), 1e-9, r::toString);
+            return;
+        }
+        if (format.equals(List.of("junit"))) {
+            Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                    .parse(new InputSource(new StringReader(output)));
+            assertEquals(Integer.toString(expected.size()), doc.getDocumentElement().getAttribute("tests"), r::toString);
+            assertEquals("0", doc.getDocumentElement().getAttribute("failures"), r::toString);
+            NodeList cases = doc.getElementsByTagName("testcase");
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < cases.getLength(); i++) {
+                Element c = (Element) cases.item(i);
+                names.add(c.getAttribute("classname") + "." + c.getAttribute("name"));
+            }
+            assertEquals(expected, names.stream().sorted().toList(), r::toString);
+            return;
+        }
+        assertEquals(List.of(), format, "no check for this --format in CliJarIT");
+        String last = output.strip().lines().reduce((a, b) -> b).orElse("");
         assertEquals("policy tests: " + expected.size() + " passed, 0 failed", last, r::toString);
         if (args.contains("-v")) {
             for (String t : expected) {
-                assertTrue(r.out().contains("PASS " + t), () -> t + " not listed\n" + r);
+                assertTrue(output.contains("PASS " + t + " ("), () -> t + " not listed\n" + r);
             }
         }
     }
