@@ -1,5 +1,9 @@
 package dev.portcullis.rego.check;
 
+import dev.portcullis.rego.builtins.BuiltinDecl;
+import dev.portcullis.rego.builtins.BuiltinTable;
+import dev.portcullis.rego.builtins.Impl;
+import dev.portcullis.rego.builtins.Type;
 import dev.portcullis.rego.diag.CompileException;
 import dev.portcullis.rego.diag.Diagnostic;
 import dev.portcullis.rego.syntax.Term;
@@ -14,7 +18,7 @@ import java.util.List;
 public final class Names {
 
     /** A resolved call: exactly one of a user function or a builtin. */
-    public record Callee(RuleTree.RuleSet function, Builtins.Builtin builtin) {}
+    public record Callee(RuleTree.RuleSet function, BuiltinDecl builtin) {}
 
     private final RuleTree tree;
 
@@ -65,7 +69,9 @@ public final class Names {
             RuleTree.RuleSet rs = tree.ruleSet(path);
             return rs != null && rs.isFunction() ? rs.arity() : -1;
         }
-        return Builtins.lookup(name).map(Builtins.Builtin::arity).orElse(-1);
+        return BuiltinTable.lookup(name)
+                .filter(b -> !b.has(BuiltinDecl.Flag.DEPRECATED) && !b.has(BuiltinDecl.Flag.VARIADIC))
+                .map(BuiltinDecl::arity).orElse(-1);
     }
 
     /**
@@ -91,14 +97,15 @@ public final class Names {
             }
             return new Callee(rs, null);
         }
-        Builtins.Builtin b = Builtins.lookup(name).orElse(null);
-        if (b == null) {
-            if (Builtins.isKnownUnsupported(name)) {
-                throw error(c, "unsupported", "unsupported: builtin " + name + " at " + c.pos());
-            }
+        BuiltinDecl b = BuiltinTable.lookup(name).orElse(null);
+        if (b == null || b.has(BuiltinDecl.Flag.DEPRECATED)) {
+            // OPA 1.x removed the deprecated builtins from Rego v1: they are unknown names there
             throw error(c, "rego_type_error", "undefined function " + name);
         }
-        if (b.arity() != c.args().size()) {
+        if (b.impl() instanceof Impl.NotYetImplemented || b.impl() instanceof Impl.Planner) {
+            throw error(c, "unsupported", "unsupported builtin " + name);
+        }
+        if (!b.has(BuiltinDecl.Flag.VARIADIC) && b.arity() != c.args().size()) {
             throw error(c, "rego_type_error", name + ": arity mismatch: " + c.args().size() + " arguments given, "
                     + b.arity() + " expected");
         }
@@ -111,12 +118,16 @@ public final class Names {
 
     /** The static part of Rego's type check: literal arguments of the wrong type are compile errors. */
     public static void checkArgumentTypes(Term.Call c) {
+        BuiltinDecl b = BuiltinTable.forCall(c.name()).orElse(null);
+        if (b == null) {
+            return;
+        }
         for (int i = 0; i < c.args().size(); i++) {
-            String want = Builtins.argumentTypes(c.name(), i);
+            Type want = b.arg(i);
             String got = literalType(c.args().get(i));
-            if (got != null && !want.equals("any") && !List.of(want.split("\\|")).contains(got)) {
+            if (got != null && !want.accepts(got)) {
                 throw new CompileException(new Diagnostic(c.args().get(i).pos(), "rego_type_error",
-                        c.name() + ": invalid argument " + (i + 1) + ": got " + got + ", want " + want.replace("|", " or ")));
+                        c.name() + ": invalid argument " + (i + 1) + ": got " + got + ", want " + want));
             }
         }
     }

@@ -61,10 +61,24 @@ public final class Ir {
     public record Blocks(List<Block> blocks) implements Stmt {}
 
     /**
-     * target = func(args...). {@code func} names a runtime export (pc_*), a planned function, or a
-     * host builtin (see {@link Program#hostBuiltins}). Fails when the result is undefined.
+     * target = func(args...). {@code func} names a planned function, a native builtin
+     * ({@link #builtin}: the code generator maps it to its runtime symbol) or a host builtin
+     * ({@link #host}, see {@link Program#hostBuiltins}). Fails when the result is undefined.
      */
     public record Call(String func, List<Integer> args, int target) implements Stmt {}
+
+    /** Prefix of {@link Call#func} for a native builtin, followed by its Rego name. */
+    public static final String BUILTIN = "builtin:";
+    /** Prefix of {@link Call#func} for a host builtin, followed by its Rego name. */
+    public static final String HOST = "host:";
+
+    public static String builtin(String regoName) {
+        return BUILTIN + regoName;
+    }
+
+    public static String host(String regoName) {
+        return HOST + regoName;
+    }
 
     /** Comparison operators. */
     public enum Cmp { EQ, NE, LT, LE, GT, GE }

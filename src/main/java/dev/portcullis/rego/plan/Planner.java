@@ -1,6 +1,7 @@
 package dev.portcullis.rego.plan;
 
-import dev.portcullis.rego.check.Builtins;
+import dev.portcullis.rego.builtins.BuiltinDecl;
+import dev.portcullis.rego.builtins.BuiltinTable;
 import dev.portcullis.rego.check.ModuleScope;
 import dev.portcullis.rego.check.Names;
 import dev.portcullis.rego.check.RuleTree;
@@ -474,7 +475,7 @@ public final class Planner {
             fb.emit(new Ir.Blocks(List.of(
                     fb.block(() -> {
                         fb.emit(new Ir.Defined(current, true));
-                        fb.emit(new Ir.Call("pc_bi_object_union", List.of(current, overlay), merged));
+                        fb.emit(new Ir.Call(Ir.builtin("object.union"), List.of(current, overlay), merged));
                     }),
                     fb.block(() -> {
                         fb.emit(new Ir.Defined(merged, false));
@@ -970,9 +971,18 @@ public final class Planner {
         };
     }
 
-    private static final Map<String, String> ARITH = Map.of(
-            "+", "pc_plus", "-", "pc_minus", "*", "pc_mul", "/", "pc_div", "%", "pc_rem",
-            "|", "pc_union", "&", "pc_intersect");
+    /** The infix operators computed by a native builtin ({@code + - * / % | &}), by operator. */
+    private static final Map<String, BuiltinDecl> ARITH = arithmetic();
+
+    private static Map<String, BuiltinDecl> arithmetic() {
+        Map<String, BuiltinDecl> m = new HashMap<>();
+        for (BuiltinDecl b : BuiltinTable.all()) {
+            if (b.infix() != null && b.isNative()) {
+                m.put(b.infix(), b);
+            }
+        }
+        return Map.copyOf(m);
+    }
 
     private void planCall(Ctx ctx, Term.Call c, Env env, IntConsumer k) {
         FuncBuilder fb = ctx.fb;
@@ -983,7 +993,7 @@ public final class Planner {
         if (ARITH.containsKey(name)) {
             planTerms(ctx, c.args(), 0, new ArrayList<>(), env, args -> {
                 int t = fb.newLocal();
-                fb.emit(new Ir.Call(ARITH.get(name), args, t));
+                fb.emit(new Ir.Call(Ir.builtin(ARITH.get(name).name()), args, t));
                 k.accept(t);
             });
             return;
@@ -1016,11 +1026,11 @@ public final class Planner {
         String func;
         if (callee.function() != null) {
             func = ruleFuncName(callee.function().path());
-        } else if (callee.builtin().host()) {
+        } else if (callee.builtin().isHost()) {
             hostBuiltins.add(callee.builtin().name());
-            func = "host:" + callee.builtin().name();
+            func = Ir.host(callee.builtin().name());
         } else {
-            func = callee.builtin().runtimeFunction();
+            func = Ir.builtin(callee.builtin().name());
         }
         planTerms(ctx, c.args(), 0, new ArrayList<>(), env, args -> {
             int t = fb.newLocal();

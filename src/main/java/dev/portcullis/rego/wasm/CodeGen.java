@@ -2,6 +2,7 @@ package dev.portcullis.rego.wasm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.rego.builtins.BuiltinTable;
 import dev.portcullis.rego.plan.Ir;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -327,18 +328,22 @@ public final class CodeGen {
         }
 
         void call(Ir.Call c) {
-            if (c.func().startsWith("host:")) {
-                int id = program.hostBuiltins().indexOf(c.func().substring(5));
+            if (c.func().startsWith(Ir.HOST)) {
+                int id = program.hostBuiltins().indexOf(c.func().substring(Ir.HOST.length()));
                 code.i32Const(id).i32Const(0);
                 c.args().forEach(code::localGet);
                 code.call(rt.importedFunctionIndex("env", "opa_builtin" + c.args().size()));
             } else {
                 c.args().forEach(code::localGet);
-                Integer planned = funcIndex.get(c.func());
-                code.call(planned != null ? planned : runtime(c.func()));
+                code.call(c.func().startsWith(Ir.BUILTIN) ? runtime(nativeSymbol(c.func())) : funcIndex.get(c.func()));
             }
             code.localTee(c.target());
             failIfZero();
+        }
+
+        private String nativeSymbol(String func) {
+            String name = func.substring(Ir.BUILTIN.length());
+            return BuiltinTable.lookup(name).orElseThrow(() -> new IllegalStateException("no builtin " + name)).symbol();
         }
 
         void compare(Ir.Compare c) {

@@ -72,7 +72,7 @@ class PlannerTest {
         assertEquals(4, call.args().size());
         assertEquals(0, call.args().get(0));
         assertEquals(1, call.args().get(1));
-        assertEquals(1, calls(f.body(), "pc_plus").size());
+        assertEquals(1, calls(f.body(), "builtin:plus").size());
     }
 
     @Test
@@ -94,7 +94,7 @@ class PlannerTest {
         Ir.Block b = func(p, "data.t.p").body();
         List<Ir.Compare> cmps = collect(b, Ir.Compare.class);
         assertEquals(2, cmps.size());
-        int countCall = flatten(b).indexOf(calls(b, "pc_bi_count").get(0));
+        int countCall = flatten(b).indexOf(calls(b, "builtin:count").get(0));
         assertTrue(flatten(b).indexOf(cmps.get(0)) < countCall);
     }
 
@@ -247,7 +247,7 @@ class PlannerTest {
     void withInputPathMergesIntoTheCurrentInput() {
         Ir.Program p = plan(List.of("t/p"), "package t\nq if input.a.b == 1\np if {\n\tq with input.a.b as 1\n}\n");
         Ir.Block b = func(p, "data.t.p").body();
-        Ir.Call union = calls(b, "pc_bi_object_union").get(0);
+        Ir.Call union = calls(b, "builtin:object.union").get(0);
         assertEquals(0, union.args().get(0));
         Ir.Call q = calls(b, "data.t.q").get(0);
         assertEquals(union.target(), q.args().get(0));
@@ -272,14 +272,14 @@ class PlannerTest {
         assertTrue(p2.hostBuiltins().isEmpty());
         Ir.Block nb = func(p2, "data.t.n").body();
         Ir.Dot read = collect(nb, Ir.Dot.class).get(0);
-        assertEquals(List.of(read.target()), calls(nb, "pc_bi_count").get(0).args());
+        assertEquals(List.of(read.target()), calls(nb, "builtin:count").get(0).args());
     }
 
     @Test
     void outputArgumentCallBindsTheLastArgument() {
         Ir.Program p = plan(List.of("t/p"), "package t\np if {\n\tn > 1\n\tcount(input.xs, n)\n}\n");
         Ir.Block b = func(p, "data.t.p").body();
-        Ir.Call c = calls(b, "pc_bi_count").get(0);
+        Ir.Call c = calls(b, "builtin:count").get(0);
         assertEquals(1, c.args().size());
         Ir.Compare cmp = collect(b, Ir.Compare.class).get(0);
         assertEquals(c.target(), cmp.a());
@@ -332,6 +332,6 @@ class PlannerTest {
         Ir.Func f = func(p, "data.t.f");
         assertTrue(calls(f.body(), "data.t.q").isEmpty(),
                 "f's parameter q must be a local, not a call of rule q: " + flatten(f.body()));
-        assertEquals(2, calls(f.body(), "pc_plus").get(0).args().get(0));
+        assertEquals(2, calls(f.body(), "builtin:plus").get(0).args().get(0));
     }
 }
