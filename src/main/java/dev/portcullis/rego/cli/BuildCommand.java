@@ -109,8 +109,7 @@ final class BuildCommand implements Callable<Integer> {
         Manifest manifest = Manifest.forEntrypoints(revision, result.entrypoints());
         Bundle bundle = Bundle.of(manifest, result.wasm(), merged);
         if (signingKey != null) {
-            String kid = signingKeyId != null ? signingKeyId
-                    : signingKey.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+            String kid = signingKeyId != null ? signingKeyId : SigningKeys.defaultKeyId(signingKey);
             bundle = BundleSigner.sign(bundle, SigningKeys.readPrivateKey(signingKey), kid);
         }
         byte[] bytes = BundleWriter.write(bundle);
@@ -141,7 +140,7 @@ final class BuildCommand implements Callable<Integer> {
         }
     }
 
-    private static void writeAtomically(Path output, byte[] bytes) {
+    static void writeAtomically(Path output, byte[] bytes) {
         Path abs = output.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmp = null;

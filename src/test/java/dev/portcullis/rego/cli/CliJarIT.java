@@ -113,12 +113,13 @@ class CliJarIT {
                 case "eval" -> checkEval(r, args);
                 case "inspect" -> checkInspect(r, args);
                 case "test" -> checkTest(r, args);
+                case "sign" -> checkSign(r, args);
                 default -> fail("README command with no check in CliJarIT: " + command);
             }
         }
         // the README must keep showing every command (a deleted line would silently shrink this test)
-        assertEquals(new TreeSet<>(List.of("build", "build --signing-key", "eval", "inspect", "test", "test --coverage",
-                "test --format", "test --run")), subcommandsSeen);
+        assertEquals(new TreeSet<>(List.of("build", "build --signing-key", "eval", "inspect", "sign --signing-key",
+                "test", "test --coverage", "test --format", "test --run")), subcommandsSeen);
     }
 
     private static void checkBuild(Run r, List<String> args) throws Exception {
@@ -134,6 +135,15 @@ class CliJarIT {
         } else {
             assertTrue(b.signaturesJson().isEmpty(), r::toString);
         }
+    }
+
+    private static void checkSign(Run r, List<String> args) throws Exception {
+        assertEquals(0, r.code(), r::toString);
+        byte[] signed = Files.readAllBytes(work.resolve(option(args, "-o")));
+        Bundle b = BundleSigner.readVerified(signed, releaseKey.getPublic());
+        Bundle original = BundleReader.read(Files.readAllBytes(work.resolve(args.get(args.size() - 1))));
+        assertEquals(original.withoutSignatures().manifest(), b.withoutSignatures().manifest(), r::toString);
+        assertTrue(r.out().startsWith(BundleDigest.sha256Hex(signed) + "  "), r::toString);
     }
 
     private static void checkEval(Run r, List<String> args) throws Exception {
