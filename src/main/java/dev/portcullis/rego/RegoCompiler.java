@@ -33,6 +33,15 @@ public final class RegoCompiler {
      * @throws CompileException with every diagnostic found, when the policy is invalid or unsupported
      */
     public static Result compile(List<Source> modules, List<String> entrypoints) {
+        return compile(modules, entrypoints, false);
+    }
+
+    /**
+     * As {@link #compile(List, List)}; with {@code coverage} the module reports every expression
+     * and rule head it reaches to the host builtin {@link dev.portcullis.rego.plan.CoverageHook#BUILTIN}
+     * (for {@code portcullis test --coverage}; never for bundles).
+     */
+    public static Result compile(List<Source> modules, List<String> entrypoints, boolean coverage) {
         List<Diagnostic> diags = new ArrayList<>();
         List<Module> parsed = new ArrayList<>();
         for (Source s : modules) {
@@ -50,7 +59,7 @@ public final class RegoCompiler {
                     "at least one entrypoint is required"));
         }
         RuleTree tree = RuleTree.build(parsed, diags);
-        Ir.Program program = Planner.plan(tree, entrypoints, diags);
+        Ir.Program program = Planner.plan(tree, entrypoints, diags, coverage);
         byte[] wasm = CodeGen.generate(RuntimeModule.load(), program);
         return new Result(wasm, program.entrypoints().stream().map(Ir.Entrypoint::name).toList());
     }

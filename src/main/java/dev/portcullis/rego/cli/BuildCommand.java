@@ -1,6 +1,5 @@
 package dev.portcullis.rego.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.rego.RegoCompiler;
 import dev.portcullis.rego.bundle.Bundle;
@@ -11,11 +10,8 @@ import dev.portcullis.rego.bundle.DataMerger;
 import dev.portcullis.rego.bundle.Manifest;
 import dev.portcullis.rego.diag.CompileException;
 import dev.portcullis.rego.diag.Diagnostic;
+import dev.portcullis.rego.loader.PolicyFiles;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -84,11 +79,9 @@ final class BuildCommand implements Callable<Integer> {
                 eps.add(norm);
             }
         }
-        List<RegoCompiler.Source> sources = new ArrayList<>();
-        List<DataMerger.Placement> data = new ArrayList<>();
-        for (Path p : paths) {
-            collect(p, sources, data, false);
-        }
+        PolicyFiles.Loaded loaded = load(paths, false);
+        List<RegoCompiler.Source> sources = loaded.sources();
+        List<DataMerger.Placement> data = loaded.data();
         if (sources.isEmpty()) {
             throw new Main.CliException(Main.USAGE, "no .rego files found in " + paths);
         }
@@ -109,15 +102,14 @@ final class BuildCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: compilation failed with " + e.diagnostics().size()
                     + (e.diagnostics().size() == 1 ? " error" : " errors") + "; no bundle written");
             return Main.USAGE;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             throw new Main.CliException(Main.USAGE, "compiler failed: " + e + "; no bundle written", e);
         }
 
         Manifest manifest = Manifest.forEntrypoints(revision, result.entrypoints());
         Bundle bundle = Bundle.of(manifest, result.wasm(), merged);
         if (signingKey != null) {
-            String kid = signingKeyId != null ? signingKeyId
-                    : signingKey.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+            String kid = signingKeyId != null ? signingKeyId : SigningKeys.defaultKeyId(signingKey);
             bundle = BundleSigner.sign(bundle, SigningKeys.readPrivateKey(signingKey), kid);
         }
         byte[] bytes = BundleWriter.write(bundle);
@@ -139,64 +131,16 @@ final class BuildCommand implements Callable<Integer> {
         return s;
     }
 
-    /** Modules and data files under root; {@code *_test.rego} modules only when {@code withTests}. */
-    static void collect(Path root, List<RegoCompiler.Source> sources, List<DataMerger.Placement> data,
-            boolean withTests) {
-        if (!Files.exists(root)) {
-            throw new Main.CliException(Main.USAGE, "path " + root + ": no such file or directory");
-        }
-        if (Files.isRegularFile(root)) {
-            String name = root.getFileName().toString();
-            if (name.endsWith(".rego")) {
-                sources.add(new RegoCompiler.Source(root.toString(), readText(root)));
-            } else if (name.equals("data.json")) {
-                data.add(new DataMerger.Placement(List.of(), CliFiles.readJson(root, "data file"), root.toString()));
-            } else {
-                throw new Main.CliException(Main.USAGE, "path " + root + ": expected a .rego file, data.json or a directory");
-            }
-            return;
-        }
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(root)) {
-            files = s.filter(Files::isRegularFile).sorted().toList();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new Main.CliException(Main.USAGE, "cannot scan " + root + ": " + e.getMessage(), e);
-        }
-        for (Path f : files) {
-            String name = f.getFileName().toString();
-            if (name.endsWith(".rego") && (withTests || !name.endsWith("_test.rego"))) {
-                sources.add(new RegoCompiler.Source(f.toString(), readText(f)));
-            } else if (name.equals("data.json")) {
-                Path rel = root.relativize(f.getParent() == null ? root : f.getParent());
-                List<String> segs = new ArrayList<>();
-                for (Path seg : rel) {
-                    if (!seg.toString().isEmpty()) {
-                        segs.add(seg.toString());
-                    }
-                }
-                JsonNode value = CliFiles.readJson(f, "data file");
-                if (segs.isEmpty() && !value.isObject()) {
-                    throw new Main.CliException(Main.USAGE, "data file " + f + " must contain a JSON object");
-                }
-                data.add(new DataMerger.Placement(segs, value, f.toString()));
-            }
-        }
-    }
-
-    private static String readText(Path p) {
-        byte[] bytes = CliFiles.read(p, "module");
+    /** The policy tree under {@code paths}, read errors as usage errors (exit 2). */
+    static PolicyFiles.Loaded load(List<Path> paths, boolean withTests) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new Main.CliException(Main.USAGE, "module " + p + " is not valid UTF-8");
+            return PolicyFiles.load(paths, withTests);
+        } catch (PolicyFiles.LoadException e) {
+            throw new Main.CliException(Main.USAGE, e.getMessage(), e);
         }
     }
 
-    private static void writeAtomically(Path output, byte[] bytes) {
+    static void writeAtomically(Path output, byte[] bytes) {
         Path abs = output.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmp = null;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Compile Rego policies to OPA-compatible WebAssembly bundles, evaluate and inspect them.",
-        subcommands = {BuildCommand.class, EvalCommand.class, InspectCommand.class, TestCommand.class,
+        subcommands = {BuildCommand.class, EvalCommand.class, InspectCommand.class, TestCommand.class, SignCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 policy evaluation failed, 2 usage error / bad input / compile error."})
 public final class Main implements Runnable {
@@ -30,7 +30,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (build, eval, test or inspect)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (build, eval, test, inspect or sign)");
     }
 
     public static void main(String[] args) {

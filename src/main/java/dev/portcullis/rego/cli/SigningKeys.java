@@ -12,6 +12,11 @@ import java.util.Base64;
 final class SigningKeys {
     private SigningKeys() {}
 
+    /** The key id recorded in a signature when none is given: the key file name without its extension. */
+    static String defaultKeyId(Path keyFile) {
+        return keyFile.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+    }
+
     static PrivateKey readPrivateKey(Path pem) {
         String text = new String(CliFiles.read(pem, "signing key"), StandardCharsets.US_ASCII);
         if (!text.contains("-----BEGIN PRIVATE KEY-----")) {

@@ -93,6 +93,25 @@ public final class Ir {
     /** Fails if local is undefined (isDefined true) or defined (isDefined false). */
     public record Defined(int local, boolean isDefined) implements Stmt {}
 
+    /** Value types, numbered as the runtime's type tags (Rego's sort order). */
+    public enum Type {
+        NULL, BOOLEAN, NUMBER, STRING, ARRAY, OBJECT, SET;
+
+        public int tag() {
+            return ordinal() + 1;
+        }
+    }
+
+    /** Fails unless local is defined and its type is one of {@code types}. */
+    public record TypeIn(int local, java.util.Set<Type> types) implements Stmt {
+        public TypeIn {
+            types = java.util.Set.copyOf(types);
+        }
+    }
+
+    /** Ends the evaluation with an error: {@code msg} is passed to {@code opa_abort}. */
+    public record Abort(String msg) implements Stmt {}
+
     /** Fails if the value is the boolean false (or undefined). */
     public record NotFalse(int local) implements Stmt {}
 

@@ -41,6 +41,8 @@ public final class Planner {
     static final int INPUT = 0;
     static final int DATA = 1;
 
+    private static final Set<Ir.Type> COLLECTIONS = Set.of(Ir.Type.ARRAY, Ir.Type.OBJECT, Ir.Type.SET);
+
     private final RuleTree tree;
     private final Names names;
     private final List<Diagnostic> diags;
@@ -49,11 +51,17 @@ public final class Planner {
     private final Deque<List<String>> pendingDocs = new ArrayDeque<>();
     private final Set<String> requestedDocs = new HashSet<>();
     private final Set<String> hostBuiltins = new TreeSet<>();
+    /** Instrument for {@code test --coverage} (see {@link CoverageHook}); false in every other build. */
+    private final boolean coverage;
 
-    private Planner(RuleTree tree, List<Diagnostic> diags) {
+    private Planner(RuleTree tree, List<Diagnostic> diags, boolean coverage) {
         this.tree = tree;
         this.names = new Names(tree);
         this.diags = diags;
+        this.coverage = coverage;
+        if (coverage) {
+            hostBuiltins.add(CoverageHook.BUILTIN);
+        }
     }
 
     /**
@@ -64,7 +72,12 @@ public final class Planner {
      * @throws CompileException if any diagnostic exists afterwards
      */
     public static Ir.Program plan(RuleTree tree, List<String> entrypoints, List<Diagnostic> diags) {
-        Planner p = new Planner(tree, diags);
+        return plan(tree, entrypoints, diags, false);
+    }
+
+    /** As {@link #plan(RuleTree, List, List)}; {@code coverage} adds {@link CoverageHook} hits. */
+    public static Ir.Program plan(RuleTree tree, List<String> entrypoints, List<Diagnostic> diags, boolean coverage) {
+        Planner p = new Planner(tree, diags, coverage);
         for (RuleTree.RuleSet rs : tree.allRuleSets()) {
             p.planRuleSet(rs);
         }
@@ -127,6 +140,15 @@ public final class Planner {
         Position first = !rs.defs().isEmpty() ? rs.defs().get(0).rule().pos() : rs.defaultDef().rule().pos();
         funcPos.put(name, first);
         int before = diags.size();
+        if (!rs.isFunction()) {
+            // A base document where a rule is defined: OPA refuses such data ("conflicting rule
+            // for data path"); the data arrives after compilation, so the conflict is found here.
+            String msg = conflictMessage(first, "base document and rule at the same path", rs.dotted());
+            fb.emit(new Ir.Blocks(List.of(fb.block(() -> {
+                dots(fb, DATA, rs.path());
+                fb.emit(new Ir.Abort(msg));
+            }))));
+        }
         switch (rs.kind()) {
             case PARTIAL_SET -> fb.emit(new Ir.Make(Ir.Collection.SET, result));
             case PARTIAL_OBJECT -> fb.emit(new Ir.Make(Ir.Collection.OBJECT, result));
@@ -147,6 +169,7 @@ public final class Planner {
             try {
                 Ir.Block b = fb.block(() -> {
                     fb.emit(new Ir.Defined(result, false));
+                    covered(fb, d.pos());
                     Env env = new Env(null);
                     planTerm(ctx, d.value(), env, v -> fb.emit(new Ir.Assign(v, result)));
                 });
@@ -164,12 +187,17 @@ public final class Planner {
         FuncBuilder fb = ctx.fb;
         Env env = new Env(null);
         switch (rs.kind()) {
-            case PARTIAL_SET -> planBody(ctx, rule.body(), env,
-                    () -> planTerm(ctx, rule.key(), env, v -> fb.emit(new Ir.SetAdd(result, v))));
+            case PARTIAL_SET -> planBody(ctx, rule.body(), env, () -> {
+                covered(fb, rule.pos());
+                planTerm(ctx, rule.key(), env, v -> fb.emit(new Ir.SetAdd(result, v)));
+            });
             case PARTIAL_OBJECT -> {
                 String msg = conflictMessage(rule.pos(), "object keys must be unique", rs.dotted());
-                planBody(ctx, rule.body(), env, () -> planTerm(ctx, rule.key(), env,
-                        k -> planTerm(ctx, rule.value(), env, v -> fb.emit(new Ir.ObjectInsert(result, k, v, msg)))));
+                planBody(ctx, rule.body(), env, () -> {
+                    covered(fb, rule.pos());
+                    planTerm(ctx, rule.key(), env,
+                            k -> planTerm(ctx, rule.value(), env, v -> fb.emit(new Ir.ObjectInsert(result, k, v, msg))));
+                });
             }
             case FUNCTION -> {
                 String msg = conflictMessage(rule.pos(), "functions must not produce multiple outputs for same inputs", rs.dotted());
@@ -198,8 +226,10 @@ public final class Planner {
     private void planClauses(Ctx ctx, Rule rule, Env env, int result, String msg) {
         FuncBuilder fb = ctx.fb;
         if (rule.elses().isEmpty()) {
-            planBody(ctx, rule.body(), env.child(), () -> {}, e ->
-                    planValue(ctx, rule.value(), e, v -> fb.emit(new Ir.AssignOnce(v, result, msg))));
+            planBody(ctx, rule.body(), env.child(), () -> {}, e -> {
+                covered(fb, rule.pos());
+                planValue(ctx, rule.value(), e, v -> fb.emit(new Ir.AssignOnce(v, result, msg)));
+            });
             return;
         }
         int chosen = fb.newLocal();
@@ -219,8 +249,10 @@ public final class Planner {
                 if (idx > 0) {
                     fb.emit(new Ir.Defined(chosen, false));
                 }
-                planBody(ctx, bodies.get(idx), env.child(), () -> {}, e ->
-                        planValue(ctx, values.get(idx), e, v -> fb.emit(new Ir.AssignOnce(v, chosen, msg))));
+                planBody(ctx, bodies.get(idx), env.child(), () -> {}, e -> {
+                    covered(fb, idx == 0 ? rule.pos() : rule.elses().get(idx - 1).pos());
+                    planValue(ctx, values.get(idx), e, v -> fb.emit(new Ir.AssignOnce(v, chosen, msg)));
+                });
             }));
         }
         blocks.add(fb.block(() -> {
@@ -228,6 +260,13 @@ public final class Planner {
             fb.emit(new Ir.AssignOnce(chosen, result, msg));
         }));
         fb.emit(new Ir.Blocks(blocks));
+    }
+
+    /** A coverage hit of pos's line, in coverage builds only. */
+    private void covered(FuncBuilder fb, Position pos) {
+        if (coverage) {
+            CoverageHook.hit(fb, pos);
+        }
     }
 
     private void planValue(Ctx ctx, Term value, Env env, IntConsumer k) {
@@ -288,7 +327,7 @@ public final class Planner {
                 fb.emit(new Ir.Call(ruleFuncName(node.rules().path()), List.of(INPUT, DATA), v));
                 fb.emit(new Ir.Assign(dots(fb, v, path.subList(i, path.size())), result));
             }
-        } else if (i < path.size() || node.children().isEmpty()) {
+        } else if (i < path.size() || node.children().isEmpty() && !node.isPackage()) {
             fb.emit(new Ir.Assign(dots(fb, DATA, path), result));
         } else {
             RuleTree.Node pkg = node;
@@ -394,6 +433,9 @@ public final class Planner {
         Runnable next = () -> planLiterals(ctx, lits, i + 1, env, done);
         Literal lit = lits.get(i);
         FuncBuilder fb = ctx.fb;
+        if (!(lit instanceof Literal.SomeDecl)) {
+            covered(fb, lit.pos());
+        }
         if (lit instanceof Literal.SomeDecl) {
             next.run();
         } else if (lit instanceof Literal.Expr e && !e.withs().isEmpty()) {
@@ -422,6 +464,8 @@ public final class Planner {
             });
         } else if (lit instanceof Literal.Every ev) {
             planTerm(ctx, ev.collection(), env, coll -> {
+                // every over a scalar is undefined, not vacuously true
+                fb.emit(new Ir.TypeIn(coll, COLLECTIONS));
                 int violated = fb.newLocal();
                 fb.emit(new Ir.Reset(violated));
                 int k = fb.newLocal();
@@ -460,29 +504,40 @@ public final class Planner {
                 withInput(ctx, withs, i + 1, value, env, k);
                 return;
             }
-            int nested = value;
-            List<Term> path = r.path();
-            for (int j = path.size() - 1; j >= 0; j--) {
-                int obj = fb.newLocal();
-                fb.emit(new Ir.Make(Ir.Collection.OBJECT, obj));
-                int key = constant(fb, new Ir.StringConst(((Term.Str) path.get(j)).value()));
-                fb.emit(new Ir.ObjectInsert(obj, key, nested, null));
-                nested = obj;
-            }
-            int merged = fb.newLocal();
-            int overlay = nested;
-            fb.emit(new Ir.Reset(merged));
-            fb.emit(new Ir.Blocks(List.of(
-                    fb.block(() -> {
-                        fb.emit(new Ir.Defined(current, true));
-                        fb.emit(new Ir.Call(Ir.builtin("object.union"), List.of(current, overlay), merged));
-                    }),
-                    fb.block(() -> {
-                        fb.emit(new Ir.Defined(merged, false));
-                        fb.emit(new Ir.Assign(overlay, merged));
-                    }))));
-            withInput(ctx, withs, i + 1, merged, env, k);
+            List<String> path = new ArrayList<>();
+            r.path().forEach(seg -> path.add(((Term.Str) seg).value()));
+            int replaced = upsert(fb, current, path, 0, value);
+            withInput(ctx, withs, i + 1, replaced, env, k);
         });
+    }
+
+    /**
+     * A copy of {@code doc} whose value at {@code path[from..]} is {@code value}, as {@code with}
+     * defines it: the value replaces what was there (it is not merged into it), and a missing or
+     * non-object document on the way is replaced by objects leading to the value.
+     */
+    private static int upsert(FuncBuilder fb, int doc, List<String> path, int from, int value) {
+        if (from == path.size()) {
+            return value;
+        }
+        int copy = fb.newLocal();
+        fb.emit(new Ir.Make(Ir.Collection.OBJECT, copy));
+        int key = constant(fb, new Ir.StringConst(path.get(from)));
+        int child = fb.newLocal();
+        fb.emit(new Ir.Reset(child));
+        fb.emit(new Ir.Blocks(List.of(fb.block(() -> {
+            fb.emit(new Ir.TypeIn(doc, Set.of(Ir.Type.OBJECT)));
+            int k = fb.newLocal();
+            int v = fb.newLocal();
+            fb.emit(new Ir.Scan(doc, k, v, fb.block(() -> fb.emit(new Ir.ObjectInsert(copy, k, v, null)))));
+            if (from + 1 < path.size()) {
+                int c = fb.newLocal();
+                fb.emit(new Ir.Dot(doc, key, c));
+                fb.emit(new Ir.Assign(c, child));
+            }
+        }))));
+        fb.emit(new Ir.ObjectInsert(copy, key, upsert(fb, child, path, from + 1, value), null));
+        return copy;
     }
 
     /**
@@ -870,13 +925,13 @@ public final class Planner {
             path.addAll(r.path());
             if (base.get(0).equals("input")) {
                 fb.emit(new Ir.Defined(ctx.input, true));
-                planPath(ctx, ctx.input, path, 0, env, k);
+                planPath(ctx, ctx.input, path, 0, env, k, false);
             } else {
                 planDataRef(ctx, path, env, k);
             }
             return;
         }
-        planTerm(ctx, head, env, h -> planPath(ctx, h, r.path(), 0, env, k));
+        planTerm(ctx, head, env, h -> planPath(ctx, h, r.path(), 0, env, k, false));
     }
 
     /** Walks the rule tree along constant path segments; rules are called, the rest is data. */
@@ -894,11 +949,12 @@ public final class Planner {
                 }
                 int v = fb.newLocal();
                 fb.emit(new Ir.Call(ruleFuncName(rs.path()), List.of(ctx.input, DATA), v));
-                planPath(ctx, v, path, i, env, k);
+                planPath(ctx, v, path, i, env, k, false);
                 return;
             }
-            if (node.children().isEmpty()) {
-                planPath(ctx, DATA, path, 0, env, k);
+            boolean emptyPackage = node.isPackage() && i == path.size();
+            if (node.children().isEmpty() && !emptyPackage) {
+                planPath(ctx, DATA, path, 0, env, k, true);
                 return;
             }
             if (i == path.size()) {
@@ -911,7 +967,7 @@ public final class Planner {
             if (seg instanceof Term.Str s) {
                 RuleTree.Node child = node.children().get(s.value());
                 if (child == null) {
-                    planPath(ctx, DATA, path, 0, env, k);
+                    planPath(ctx, DATA, path, 0, env, k, true);
                     return;
                 }
                 node = child;
@@ -919,15 +975,24 @@ public final class Planner {
                 i++;
                 continue;
             }
+            if (seg instanceof Term.Num || seg instanceof Term.Bool || seg instanceof Term.Null) {
+                // rules and packages have string names: a scalar key can only select base data
+                planPath(ctx, DATA, path, 0, env, k, true);
+                return;
+            }
             int v = fb.newLocal();
             fb.emit(new Ir.Call(requireDoc(consts), List.of(ctx.input, DATA), v));
-            planPath(ctx, v, path, i, env, k);
+            planPath(ctx, v, path, i, env, k, false);
             return;
         }
     }
 
-    /** src[path[i]][path[i+1]]...: bound segments look up, free variables iterate. */
-    private void planPath(Ctx ctx, int src, List<Term> path, int i, Env env, IntConsumer k) {
+    /**
+     * src[path[i]][path[i+1]]...: bound segments look up, free variables iterate. Under base data
+     * ({@code baseData}), an integer literal key also finds the object key spelled the same, as
+     * OPA's storage paths do ({@code data.x[2]} reads {@code {"x": {"2": ...}}}).
+     */
+    private void planPath(Ctx ctx, int src, List<Term> path, int i, Env env, IntConsumer k, boolean baseData) {
         if (i == path.size()) {
             k.accept(src);
             return;
@@ -941,8 +1006,27 @@ public final class Planner {
                 if (!v.isWildcard()) {
                     env.bind(v.name(), key);
                 }
-                planPath(ctx, val, path, i + 1, env, k);
+                planPath(ctx, val, path, i + 1, env, k, baseData);
             })));
+            return;
+        }
+        if (baseData && seg instanceof Term.Num n && n.text().matches("-?\\d+")) {
+            int t = fb.newLocal();
+            fb.emit(new Ir.Reset(t));
+            fb.emit(new Ir.Blocks(List.of(
+                    fb.block(() -> {
+                        int found = fb.newLocal();
+                        fb.emit(new Ir.Dot(src, constant(fb, number(n)), found));
+                        fb.emit(new Ir.Assign(found, t));
+                    }),
+                    fb.block(() -> {
+                        fb.emit(new Ir.Defined(t, false));
+                        int found = fb.newLocal();
+                        fb.emit(new Ir.Dot(src, constant(fb, new Ir.StringConst(n.text())), found));
+                        fb.emit(new Ir.Assign(found, t));
+                    }))));
+            fb.emit(new Ir.Defined(t, true));
+            planPath(ctx, t, path, i + 1, env, k, baseData);
             return;
         }
         Set<String> outs = new HashSet<>();
@@ -954,7 +1038,7 @@ public final class Planner {
         planTerm(ctx, seg, env, key -> {
             int t = fb.newLocal();
             fb.emit(new Ir.Dot(src, key, t));
-            planPath(ctx, t, path, i + 1, env, k);
+            planPath(ctx, t, path, i + 1, env, k, baseData);
         });
     }
 

@@ -169,6 +169,8 @@ public final class CodeGen {
                 out.add(d.local());
             } else if (s instanceof Ir.NotFalse n) {
                 out.add(n.local());
+            } else if (s instanceof Ir.TypeIn t) {
+                out.add(t.local());
             } else if (s instanceof Ir.ArrayOfLength a) {
                 out.add(a.src());
             } else if (s instanceof Ir.ObjectOfSize o) {
@@ -249,6 +251,10 @@ public final class CodeGen {
                 code.localGet(nf.local()).call(runtime("pc_is_true"));
                 failIfZero();
                 code.end();
+            } else if (s instanceof Ir.TypeIn t) {
+                typeIn(t);
+            } else if (s instanceof Ir.Abort a) {
+                code.i32Const(pool.cstring(a.msg())).call(abort).unreachable();
             } else if (s instanceof Ir.ArrayOfLength a) {
                 shape(a.src(), TYPE_ARRAY, a.length());
             } else if (s instanceof Ir.ObjectOfSize o) {
@@ -299,6 +305,19 @@ public final class CodeGen {
             } else if (c instanceof Ir.StringConst s) {
                 code.i32Const(pool.string(s.value())).i32Const(ConstantPool.utf8Length(s.value())).call(runtime("pc_str"));
             }
+        }
+
+        /** Fails unless the local is defined and of one of the types. */
+        void typeIn(Ir.TypeIn t) {
+            code.localGet(t.local()).i32Eqz().brIf(fail());
+            int tag = nextLocal++;
+            code.localGet(t.local()).call(runtime("pc_type")).localSet(tag);
+            code.block();
+            for (Ir.Type ty : java.util.EnumSet.copyOf(t.types())) { // a fixed order: builds are reproducible
+                code.localGet(tag).i32Const(ty.tag()).i32Eq().brIf(0);
+            }
+            code.br(fail());
+            code.end();
         }
 
         void shape(int src, int type, int size) {

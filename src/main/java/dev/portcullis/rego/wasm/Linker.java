@@ -49,7 +49,7 @@ public final class Linker {
      * immutable i32 globals {@code opa_wasm_abi_version} = 1 / {@code opa_wasm_abi_minor_version} = 3 (appended after
      * the runtime's globals) are exported; the body of {@code pc_heap_base} becomes
      * {@code i32.const align16(constantBase + data.length)}; the minimum page count of memory 0 is raised to cover
-     * that address; the {@code name} section gains the generated functions' names; DWARF/relocation custom
+     * that address; runtime functions no export reaches get empty bodies ({@link DeadCode}); the {@code name} section gains the generated functions' names; DWARF/relocation custom
      * sections are dropped. No imports are added, so runtime function indices stay valid.
      *
      * @return the final module bytes
@@ -144,6 +144,7 @@ public final class Linker {
         exports.add(new Export(ABI_VERSION_EXPORT, WasmModule.KIND_GLOBAL, versionGlobal));
         exports.add(new Export(ABI_MINOR_VERSION_EXPORT, WasmModule.KIND_GLOBAL, versionGlobal + 1));
         m.exports = exports;
+        DeadCode.eliminate(m);
 
         // 6. names; custom sections describing code offsets would be stale after rewriting bodies
         m.customSections.removeIf(c -> c.name().startsWith(".debug") || c.name().startsWith("reloc.")

@@ -344,4 +344,55 @@ class MainTest {
         assertTrue(bad.err().contains("PKCS#8"), bad::toString);
         assertFalse(Files.exists(dir.resolve("x.tar.gz")));
     }
+
+    @Test
+    void signSignsABuiltBundleAndOnlyAddsTheSignature() throws Exception {
+        java.security.KeyPair oldKey = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        java.security.KeyPair newKey = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Path oldPem = writePrivateKey("release-old.pem", oldKey);
+        Path newPem = writePrivateKey("release-new.pem", newKey);
+        Path unsigned = dir.resolve("unsigned.tar.gz");
+        Run build = run("build", "-e", "authz/allow", "-o", unsigned.toString(), "--revision", "r9",
+                writePolicyTree().toString());
+        assertEquals(0, build.code(), build::toString);
+
+        Path signed = dir.resolve("signed.tar.gz");
+        Run sign = run("sign", "--signing-key", oldPem.toString(), "-o", signed.toString(), unsigned.toString());
+        assertEquals(0, sign.code(), sign::toString);
+        byte[] bytes = Files.readAllBytes(signed);
+        assertTrue(sign.out().startsWith(BundleDigest.sha256Hex(bytes) + "  "), sign::toString);
+        dev.portcullis.rego.bundle.BundleSigner.readVerified(bytes, oldKey.getPublic());
+        // the kid defaults to the key file name
+        String sigs = new String(BundleReader.readFiles(bytes).get("/.signatures.json"), StandardCharsets.UTF_8);
+        String header = new String(java.util.Base64.getUrlDecoder().decode(
+                CanonicalJson.parse(sigs.getBytes(StandardCharsets.UTF_8)).path("signatures").path(0).asText().split("\\.")[0]),
+                StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"kid\":\"release-old\""), header);
+        // nothing but the signature was added: without it, the signed bundle is the built one byte for byte
+        Bundle stripped = BundleReader.read(bytes).withoutSignatures();
+        assertArrayEquals(Files.readAllBytes(unsigned), BundleWriter.write(stripped));
+
+        // re-signing (key rotation) replaces the old signature
+        Path resigned = dir.resolve("resigned.tar.gz");
+        Run again = run("sign", "--signing-key", newPem.toString(), "--signing-key-id", "2027a", "-o",
+                resigned.toString(), signed.toString());
+        assertEquals(0, again.code(), again::toString);
+        byte[] r = Files.readAllBytes(resigned);
+        dev.portcullis.rego.bundle.BundleSigner.readVerified(r, newKey.getPublic());
+        org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> dev.portcullis.rego.bundle.BundleSigner.readVerified(r, oldKey.getPublic()));
+
+        Run missing = run("sign", "--signing-key", dir.resolve("nope.pem").toString(), "-o",
+                dir.resolve("y.tar.gz").toString(), unsigned.toString());
+        assertEquals(2, missing.code(), missing::toString);
+        assertFalse(Files.exists(dir.resolve("y.tar.gz")));
+    }
+
+    private Path writePrivateKey(String name, java.security.KeyPair kp) throws Exception {
+        Path pem = dir.resolve(name);
+        Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(kp.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        return pem;
+    }
 }

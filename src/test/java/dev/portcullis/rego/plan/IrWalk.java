@@ -49,6 +49,21 @@ final class IrWalk {
         return -1;
     }
 
+    /**
+     * A rule function's body without its first statement, the check that no base document sits
+     * at the rule's path (a block of dots ending in an abort).
+     */
+    static Ir.Block ruleBody(Ir.Func f) {
+        List<Ir.Stmt> stmts = f.body().stmts();
+        if (!stmts.isEmpty() && stmts.get(0) instanceof Ir.Blocks bs && bs.blocks().size() == 1) {
+            List<Ir.Stmt> check = bs.blocks().get(0).stmts();
+            if (!check.isEmpty() && check.get(check.size() - 1) instanceof Ir.Abort) {
+                return new Ir.Block(stmts.subList(1, stmts.size()));
+            }
+        }
+        return f.body();
+    }
+
     /** Calls to func anywhere in b. */
     static List<Ir.Call> calls(Ir.Block b, String func) {
         return collect(b, Ir.Call.class).stream().filter(c -> c.func().equals(func)).toList();

@@ -4,6 +4,7 @@ import static dev.portcullis.rego.plan.IrWalk.calls;
 import static dev.portcullis.rego.plan.IrWalk.collect;
 import static dev.portcullis.rego.plan.IrWalk.firstIndex;
 import static dev.portcullis.rego.plan.IrWalk.flatten;
+import static dev.portcullis.rego.plan.IrWalk.ruleBody;
 import static dev.portcullis.rego.plan.PlannerTestSupport.func;
 import static dev.portcullis.rego.plan.PlannerTestSupport.plan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,7 +61,7 @@ class PlannerTest {
                 "package app\nimport data.lib\nallow if lib.ok\n",
                 "package lib\nok if input.a\nnot_used := 2\n");
         assertEquals(List.of("data.app.allow", "data.lib.ok"), names(p));
-        assertEquals(1, calls(func(p, "data.app.allow").body(), "data.lib.ok").size());
+        assertEquals(1, calls(ruleBody(func(p, "data.app.allow")), "data.lib.ok").size());
     }
 
     @Test
@@ -68,7 +69,7 @@ class PlannerTest {
         Ir.Program p = plan(List.of("t/p"), "package t\nf(a, b) := a + b\np := f(1, 2)\n");
         Ir.Func f = func(p, "data.t.f");
         assertEquals(4, f.params());
-        Ir.Call call = calls(func(p, "data.t.p").body(), "data.t.f").get(0);
+        Ir.Call call = calls(ruleBody(func(p, "data.t.p")), "data.t.f").get(0);
         assertEquals(4, call.args().size());
         assertEquals(0, call.args().get(0));
         assertEquals(1, call.args().get(1));
@@ -78,7 +79,7 @@ class PlannerTest {
     @Test
     void assignmentIsPlannedBeforeTheComparisonThatNeedsIt() {
         Ir.Program p = plan(List.of("t/p"), "package t\np if {\n\tx > 1\n\tx := input.y\n}\n");
-        Ir.Block b = func(p, "data.t.p").body();
+        Ir.Block b = ruleBody(func(p, "data.t.p"));
         int dot = firstIndex(b, Ir.Dot.class);
         int cmp = firstIndex(b, Ir.Compare.class);
         assertTrue(dot >= 0 && cmp >= 0, flatten(b)::toString);
@@ -91,7 +92,7 @@ class PlannerTest {
     @Test
     void writtenOrderIsKeptWhenAlreadySafe() {
         Ir.Program p = plan(List.of("t/p"), "package t\np if {\n\tinput.a == 1\n\tcount(input.b) > 2\n}\n");
-        Ir.Block b = func(p, "data.t.p").body();
+        Ir.Block b = ruleBody(func(p, "data.t.p"));
         List<Ir.Compare> cmps = collect(b, Ir.Compare.class);
         assertEquals(2, cmps.size());
         int countCall = flatten(b).indexOf(calls(b, "builtin:count").get(0));
@@ -101,7 +102,7 @@ class PlannerTest {
     @Test
     void comprehensionCapturingALaterVariableIsPlannedAfterIt() {
         Ir.Program p = plan(List.of("t/p"), "package t\np if {\n\tys := [y | y := x]\n\tx := input.a\n\tcount(ys) > 0\n}\n");
-        Ir.Block b = func(p, "data.t.p").body();
+        Ir.Block b = ruleBody(func(p, "data.t.p"));
         int dot = firstIndex(b, Ir.Dot.class);
         int make = -1;
         List<Ir.Stmt> all = flatten(b);
@@ -117,7 +118,7 @@ class PlannerTest {
     @Test
     void negationIsPlannedAfterTheVariablesItReads() {
         Ir.Program p = plan(List.of("t/p"), "package t\np if {\n\tnot x == 1\n\tx := input.a\n}\n");
-        Ir.Block b = func(p, "data.t.p").body();
+        Ir.Block b = ruleBody(func(p, "data.t.p"));
         assertTrue(firstIndex(b, Ir.Dot.class) < firstIndex(b, Ir.Reset.class), flatten(b)::toString);
     }
 
@@ -125,7 +126,7 @@ class PlannerTest {
     void partialSetStartsWithMakeSet() {
         Ir.Program p = plan(List.of("t/s"), "package t\ns contains x if some x in input.xs\n");
         Ir.Func f = func(p, "data.t.s");
-        Ir.Stmt first = f.body().stmts().get(0);
+        Ir.Stmt first = ruleBody(f).stmts().get(0);
         Ir.Make m = assertInstanceOf(Ir.Make.class, first);
         assertEquals(Ir.Collection.SET, m.kind());
         assertEquals(f.result(), m.target());
@@ -138,7 +139,7 @@ class PlannerTest {
     void partialObjectStartsWithMakeObjectAndInsertsWithConflictMessage() {
         Ir.Program p = plan(List.of("t/o"), "package t\no[k] := v if some k, v in input.m\n");
         Ir.Func f = func(p, "data.t.o");
-        Ir.Make m = assertInstanceOf(Ir.Make.class, f.body().stmts().get(0));
+        Ir.Make m = assertInstanceOf(Ir.Make.class, ruleBody(f).stmts().get(0));
         assertEquals(Ir.Collection.OBJECT, m.kind());
         Ir.ObjectInsert ins = collect(f.body(), Ir.ObjectInsert.class).get(0);
         assertEquals(f.result(), ins.object());
@@ -160,7 +161,7 @@ class PlannerTest {
     @Test
     void someInAndEveryProduceScans() {
         Ir.Program p = plan(List.of("t/p"), "package t\np if {\n\tsome x in input.xs\n\tevery y in input.ys { y > x }\n}\n");
-        Ir.Block b = func(p, "data.t.p").body();
+        Ir.Block b = ruleBody(func(p, "data.t.p"));
         List<Ir.Scan> scans = collect(b, Ir.Scan.class);
         assertEquals(2, scans.size());
         // every: violated flag must stay undefined after the inner scan
@@ -172,7 +173,7 @@ class PlannerTest {
     @Test
     void negationUsesAResetFlagAndDefinedFalse() {
         Ir.Program p = plan(List.of("t/p"), "package t\np if not input.blocked\n");
-        Ir.Block b = func(p, "data.t.p").body();
+        Ir.Block b = ruleBody(func(p, "data.t.p"));
         List<Ir.Stmt> all = flatten(b);
         Ir.Reset reset = collect(b, Ir.Reset.class).get(0);
         int ri = all.indexOf(reset);
@@ -208,7 +209,7 @@ class PlannerTest {
     void defaultRuleRunsOnlyWhenUndefined() {
         Ir.Program p = plan(List.of("t/p"), "package t\ndefault p := false\np if input.ok\n");
         Ir.Func f = func(p, "data.t.p");
-        List<Ir.Stmt> top = f.body().stmts();
+        List<Ir.Stmt> top = ruleBody(f).stmts();
         Ir.Blocks last = assertInstanceOf(Ir.Blocks.class, top.get(top.size() - 1));
         Ir.Stmt first = last.blocks().get(0).stmts().get(0);
         assertEquals(new Ir.Defined(f.result(), false), first);
@@ -235,28 +236,33 @@ class PlannerTest {
     void withInputPassesADifferentInputLocalToRules() {
         Ir.Program p = plan(List.of("t/p"),
                 "package t\nq if input.a == 1\np if {\n\tq with input as {\"a\": 1}\n}\nr if q\n");
-        Ir.Call withCall = calls(func(p, "data.t.p").body(), "data.t.q").get(0);
+        Ir.Call withCall = calls(ruleBody(func(p, "data.t.p")), "data.t.q").get(0);
         assertNotEquals(0, withCall.args().get(0));
         assertEquals(1, withCall.args().get(1));
         Ir.Program p2 = plan(List.of("t/r"),
                 "package t\nq if input.a == 1\nr if q\n");
-        assertEquals(0, calls(func(p2, "data.t.r").body(), "data.t.q").get(0).args().get(0));
+        assertEquals(0, calls(ruleBody(func(p2, "data.t.r")), "data.t.q").get(0).args().get(0));
     }
 
     @Test
-    void withInputPathMergesIntoTheCurrentInput() {
+    void withInputPathReplacesTheValueInACopyOfTheInput() {
         Ir.Program p = plan(List.of("t/p"), "package t\nq if input.a.b == 1\np if {\n\tq with input.a.b as 1\n}\n");
-        Ir.Block b = func(p, "data.t.p").body();
-        Ir.Call union = calls(b, "builtin:object.union").get(0);
-        assertEquals(0, union.args().get(0));
+        Ir.Block b = ruleBody(func(p, "data.t.p"));
+        assertTrue(collect(b, Ir.Call.class).stream().noneMatch(c -> c.func().contains("union")), flatten(b)::toString);
         Ir.Call q = calls(b, "data.t.q").get(0);
-        assertEquals(union.target(), q.args().get(0));
+        int replaced = q.args().get(0);
+        assertTrue(collect(b, Ir.Make.class).stream()
+                .anyMatch(m -> m.target() == replaced && m.kind() == Ir.Collection.OBJECT), flatten(b)::toString);
+        // the original input is copied key by key, never modified
+        List<Ir.Scan> copies = collect(b, Ir.Scan.class);
+        assertEquals(0, copies.get(0).src());
+        assertTrue(collect(b, Ir.ObjectInsert.class).stream().noneMatch(o -> o.object() == 0));
     }
 
     @Test
     void withInputAffectsInputReadsInTheLiteral() {
         Ir.Program p = plan(List.of("t/p"), "package t\np if {\n\tinput.a == 1 with input as {\"a\": 1}\n}\n");
-        Ir.Block b = func(p, "data.t.p").body();
+        Ir.Block b = ruleBody(func(p, "data.t.p"));
         List<Ir.Dot> dots = collect(b, Ir.Dot.class);
         assertEquals(1, dots.size());
         assertNotEquals(0, dots.get(0).src());
@@ -266,11 +272,11 @@ class PlannerTest {
     void sprintfIsAHostBuiltin() {
         Ir.Program p = plan(List.of("t/msg"), "package t\nmsg := sprintf(\"%v\", [input.a])\n");
         assertEquals(List.of("sprintf"), p.hostBuiltins());
-        Ir.Call c = calls(func(p, "data.t.msg").body(), "host:sprintf").get(0);
+        Ir.Call c = calls(ruleBody(func(p, "data.t.msg")), "host:sprintf").get(0);
         assertEquals(2, c.args().size());
         Ir.Program p2 = plan(List.of("t/n"), "package t\nn := count(input.a)\n");
         assertTrue(p2.hostBuiltins().isEmpty());
-        Ir.Block nb = func(p2, "data.t.n").body();
+        Ir.Block nb = ruleBody(func(p2, "data.t.n"));
         Ir.Dot read = collect(nb, Ir.Dot.class).get(0);
         assertEquals(List.of(read.target()), calls(nb, "builtin:count").get(0).args());
     }
@@ -278,7 +284,7 @@ class PlannerTest {
     @Test
     void outputArgumentCallBindsTheLastArgument() {
         Ir.Program p = plan(List.of("t/p"), "package t\np if {\n\tn > 1\n\tcount(input.xs, n)\n}\n");
-        Ir.Block b = func(p, "data.t.p").body();
+        Ir.Block b = ruleBody(func(p, "data.t.p"));
         Ir.Call c = calls(b, "builtin:count").get(0);
         assertEquals(1, c.args().size());
         Ir.Compare cmp = collect(b, Ir.Compare.class).get(0);
@@ -289,14 +295,14 @@ class PlannerTest {
     @Test
     void packageDocumentReferenceCallsTheDocFunction() {
         Ir.Program p = plan(List.of("a/p"), "package a\np := data.b\n", "package b\nx := 1\ny := 2\n");
-        assertEquals(1, calls(func(p, "data.a.p").body(), "doc:data.b").size());
+        assertEquals(1, calls(ruleBody(func(p, "data.a.p")), "doc:data.b").size());
         assertEquals(Set.of("data.a.p", "doc:data.b", "data.b.x", "data.b.y"), Set.copyOf(names(p)));
     }
 
     @Test
     void importedInputAliasReadsBelowInput() {
         Ir.Program p = plan(List.of("t/p"), "package t\nimport input.req\np if req.user == 1\n");
-        Ir.Block b = func(p, "data.t.p").body();
+        Ir.Block b = ruleBody(func(p, "data.t.p"));
         assertEquals(new Ir.Defined(0, true), flatten(b).get(1));
         List<Ir.Dot> dots = collect(b, Ir.Dot.class);
         assertEquals(2, dots.size());
@@ -308,13 +314,13 @@ class PlannerTest {
     void importedFunctionAliasCallsTheFunction() {
         Ir.Program p = plan(List.of("t/p"), "package t\nimport data.lib.f as g\np := g(1)\n",
                 "package lib\nf(x) := x\n");
-        assertEquals(1, calls(func(p, "data.t.p").body(), "data.lib.f").size());
+        assertEquals(1, calls(ruleBody(func(p, "data.t.p")), "data.lib.f").size());
     }
 
     @Test
     void wildcardInsideNegationIteratesInsideTheNegatedBlock() {
         Ir.Program p = plan(List.of("t/p"), "package t\np if not input.xs[_] == 1\n");
-        Ir.Block b = func(p, "data.t.p").body();
+        Ir.Block b = ruleBody(func(p, "data.t.p"));
         List<Ir.Stmt> all = flatten(b);
         Ir.Reset flag = collect(b, Ir.Reset.class).get(0);
         Ir.Blocks negated = assertInstanceOf(Ir.Blocks.class, all.get(all.indexOf(flag) + 1));
