@@ -33,7 +33,9 @@ typedef struct pc_value pc_value;
 pc_value *pc_null(void);
 pc_value *pc_bool(int32_t b);                       /* 0 → false, anything else → true (shared singletons) */
 pc_value *pc_int(int64_t i);
-pc_value *pc_float(double d);
+/* A number literal that is not an int64 (2.5, 1e3, 2e308, 12345678901234567890123): its text, in
+ * JSON number grammar, references constant data; the value is exact. 0 if the text is malformed. */
+pc_value *pc_num(const char *text, int32_t len);
 pc_value *pc_str(const char *bytes, int32_t len);   /* references the bytes (constant data), no copy */
 pc_value *pc_arr_new(int32_t capacity_hint);
 void      pc_arr_push(pc_value *arr, pc_value *v);
@@ -117,6 +119,7 @@ pc_value *pc_bi_object_union(pc_value *a, pc_value *b);       /* recursive merge
 pc_value *pc_bi_array_concat(pc_value *a, pc_value *b);
 /* arity 3 */
 pc_value *pc_bi_replace(pc_value *s, pc_value *old, pc_value *new_);
+pc_value *pc_bi_numbers_range_step(pc_value *a, pc_value *b, pc_value *step);
 pc_value *pc_bi_substring(pc_value *s, pc_value *start, pc_value *length); /* code points; length < 0 → to end */
 pc_value *pc_bi_object_get(pc_value *obj, pc_value *key, pc_value *dflt);  /* key may be an array path */
 pc_value *pc_bi_array_slice(pc_value *arr, pc_value *start, pc_value *stop);

@@ -5,34 +5,6 @@
  */
 #include "pc.h"
 
-static int cmp_int_double(int64_t i, double d) {
-    if (d >= 9223372036854775808.0) {
-        return -1;
-    }
-    if (d < -9223372036854775808.0) {
-        return 1;
-    }
-    int64_t t = (int64_t)d;
-    if (i != t) {
-        return i < t ? -1 : 1;
-    }
-    double frac = d - (double)t; /* exact: |d| < 2^63 and t is d truncated */
-    return frac > 0 ? -1 : (frac < 0 ? 1 : 0);
-}
-
-int pc_num_cmp(pc_value *a, pc_value *b) {
-    if (!a->is_float && !b->is_float) {
-        return a->u.i < b->u.i ? -1 : (a->u.i > b->u.i ? 1 : 0);
-    }
-    if (!a->is_float) {
-        return cmp_int_double(a->u.i, b->u.d);
-    }
-    if (!b->is_float) {
-        return -cmp_int_double(b->u.i, a->u.d);
-    }
-    return a->u.d < b->u.d ? -1 : (a->u.d > b->u.d ? 1 : 0);
-}
-
 static int cmp_str(pc_value *a, pc_value *b) {
     int32_t n = a->len < b->len ? a->len : b->len;
     int c = memcmp(a->u.s, b->u.s, (size_t)n);

@@ -336,8 +336,10 @@ static void dump_value(pc_sb *sb, pc_value *v, int rego, int32_t depth) {
         }
         return;
     case PC_NUMBER: {
-        char buf[40];
-        pc_sb_put(sb, buf, (uint32_t)pc_format_number(v, buf));
+        char buf[24];
+        int32_t n;
+        const char *t = pc_num_text(v, buf, &n);
+        pc_sb_put(sb, t, (uint32_t)n);
         return;
     }
     case PC_STRING:

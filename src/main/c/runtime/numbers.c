@@ -1,26 +1,13 @@
 /*
- * Arithmetic. Numbers stay int64 while results are exact and fit, and fall back to double on
- * overflow or fractions, so integer policies never see rounding while mixed arithmetic still
- * works. Non-finite results are undefined: JSON cannot carry them.
+ * Arithmetic with OPA's semantics (topdown/arithmetic.go and aggregates.go): exact on integers
+ * (int64 while it fits, big integers beyond), and on anything else Go's big.Float with a 64-bit
+ * mantissa whose result is its shortest text (see numfmt.c). Errors (division by zero, modulo of
+ * a non-integer, operands of the wrong type) are undefined, as in OPA's non-strict mode.
  */
 #include "pc.h"
 
 static int is_num(pc_value *v) { return v && v->type == PC_NUMBER; }
-
-static pc_value *finite(double d) {
-    if (d != d || d > 1.7976931348623157e308 || d < -1.7976931348623157e308) {
-        return 0;
-    }
-    return pc_float(d);
-}
-
-/* doubles with an integral value that fits come back as ints, e.g. floor(2.5) = 2 */
-static pc_value *num_from_double(double d) {
-    if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 && (double)(int64_t)d == d) {
-        return pc_int((int64_t)d);
-    }
-    return finite(d);
-}
+static int is_int64(pc_value *v) { return v->is_float == PC_NUM_INT; }
 
 static pc_value *set_op(pc_value *a, pc_value *b, int keep_if_in_b) {
     pc_value *out = pc_set_new();
@@ -34,31 +21,6 @@ static pc_value *set_op(pc_value *a, pc_value *b, int keep_if_in_b) {
 
 static int both_sets(pc_value *a, pc_value *b) {
     return a && b && a->type == PC_SET && b->type == PC_SET;
-}
-
-EXPORT("pc_plus") pc_value *pc_plus(pc_value *a, pc_value *b) {
-    if (!is_num(a) || !is_num(b)) {
-        return 0;
-    }
-    int64_t r;
-    if (!a->is_float && !b->is_float && !__builtin_add_overflow(a->u.i, b->u.i, &r)) {
-        return pc_int(r);
-    }
-    return finite(pc_to_double(a) + pc_to_double(b));
-}
-
-EXPORT("pc_minus") pc_value *pc_minus(pc_value *a, pc_value *b) {
-    if (both_sets(a, b)) {
-        return set_op(a, b, 0);
-    }
-    if (!is_num(a) || !is_num(b)) {
-        return 0;
-    }
-    int64_t r;
-    if (!a->is_float && !b->is_float && !__builtin_sub_overflow(a->u.i, b->u.i, &r)) {
-        return pc_int(r);
-    }
-    return finite(pc_to_double(a) - pc_to_double(b));
 }
 
 /* __builtin_mul_overflow on int64 needs compiler-rt's __multi3, which -nostdlib leaves out */
@@ -77,34 +39,122 @@ static int mul_overflow(int64_t a, int64_t b, int64_t *r) {
     return over;
 }
 
-EXPORT("pc_mul") pc_value *pc_mul(pc_value *a, pc_value *b) {
-    if (!is_num(a) || !is_num(b)) {
-        return 0;
+enum { OP_ADD, OP_SUB, OP_MUL };
+
+/* signed big-integer add/sub/mul of two exact integers */
+static pc_value *exact_op(int op, int an, pc_bn *a, int bn, pc_bn *b) {
+    pc_bn r;
+    pc_bn_init(&r, (a->n > b->n ? a->n : b->n) * (op == OP_MUL ? 2 : 1) + 2);
+    if (op == OP_MUL) {
+        pc_bn_mul(&r, a, b);
+        return pc_num_from_bn(an != bn, &r);
     }
-    int64_t r;
-    if (!a->is_float && !b->is_float && !mul_overflow(a->u.i, b->u.i, &r)) {
-        return pc_int(r);
+    if (op == OP_SUB) {
+        bn = !bn;
     }
-    return finite(pc_to_double(a) * pc_to_double(b));
+    if (an == bn) {
+        pc_bn_add(&r, a, b);
+        return pc_num_from_bn(an, &r);
+    }
+    if (pc_bn_cmp(a, b) >= 0) {
+        pc_bn_copy(&r, a);
+        pc_bn_sub(&r, b);
+        return pc_num_from_bn(an, &r);
+    }
+    pc_bn_copy(&r, b);
+    pc_bn_sub(&r, a);
+    return pc_num_from_bn(bn, &r);
 }
 
+static pc_value *float_op(int op, pc_value *a, pc_value *b) {
+    pc_bf x, y, r;
+    pc_bf_from_num(a, &x);
+    pc_bf_from_num(b, &y);
+    if (op == OP_MUL) {
+        pc_bf_mul(&r, &x, &y);
+    } else {
+        pc_bf_add(&r, &x, &y, op == OP_SUB);
+    }
+    return pc_num_from_bf(&r);
+}
+
+static pc_value *arith(int op, pc_value *a, pc_value *b) {
+    if (is_int64(a) && is_int64(b)) {
+        int64_t r;
+        int over = op == OP_ADD   ? __builtin_add_overflow(a->u.i, b->u.i, &r)
+                   : op == OP_SUB ? __builtin_sub_overflow(a->u.i, b->u.i, &r)
+                                  : mul_overflow(a->u.i, b->u.i, &r);
+        if (!over) {
+            return pc_int(r);
+        }
+    }
+    int an, bn;
+    pc_bn x, y;
+    if (pc_num_to_bn(a, &an, &x) && pc_num_to_bn(b, &bn, &y)) {
+        return exact_op(op, an, &x, bn, &y);
+    }
+    return float_op(op, a, b);
+}
+
+EXPORT("pc_plus") pc_value *pc_plus(pc_value *a, pc_value *b) {
+    return is_num(a) && is_num(b) ? arith(OP_ADD, a, b) : 0;
+}
+
+EXPORT("pc_minus") pc_value *pc_minus(pc_value *a, pc_value *b) {
+    if (both_sets(a, b)) {
+        return set_op(a, b, 0);
+    }
+    return is_num(a) && is_num(b) ? arith(OP_SUB, a, b) : 0;
+}
+
+EXPORT("pc_mul") pc_value *pc_mul(pc_value *a, pc_value *b) {
+    return is_num(a) && is_num(b) ? arith(OP_MUL, a, b) : 0;
+}
+
+static int is_zero(pc_value *v) {
+    if (is_int64(v)) {
+        return v->u.i == 0;
+    }
+    return v->dec->nd == 0;
+}
+
+/* Exact only when the divisor divides a nonzero dividend; everything else (0 / x included,
+ * whose quotient may be -0) is a float quotient, as in OPA. */
 EXPORT("pc_div") pc_value *pc_div(pc_value *a, pc_value *b) {
-    if (!is_num(a) || !is_num(b) || pc_to_double(b) == 0) {
+    if (!is_num(a) || !is_num(b) || is_zero(b)) {
         return 0;
     }
-    if (!a->is_float && !b->is_float && !(a->u.i == INT64_MIN && b->u.i == -1) &&
+    if (is_int64(a) && is_int64(b) && a->u.i != 0 && !(a->u.i == INT64_MIN && b->u.i == -1) &&
         a->u.i % b->u.i == 0) {
         return pc_int(a->u.i / b->u.i);
     }
-    return finite(pc_to_double(a) / pc_to_double(b));
+    pc_bf x, y, r;
+    pc_bf_from_num(a, &x);
+    pc_bf_from_num(b, &y);
+    pc_bf_quo(&r, &x, &y);
+    return pc_num_from_bf(&r);
 }
 
+/* Integers only (any size), truncated: the result has the dividend's sign. */
 EXPORT("pc_rem") pc_value *pc_rem(pc_value *a, pc_value *b) {
-    int64_t x, y;
-    if (!pc_is_int(a, &x) || !pc_is_int(b, &y) || y == 0) {
+    if (!is_num(a) || !is_num(b)) {
         return 0;
     }
-    return pc_int(y == -1 ? 0 : x % y); /* INT64_MIN % -1 traps in wasm */
+    if (is_int64(a) && is_int64(b)) {
+        if (b->u.i == 0) {
+            return 0;
+        }
+        return pc_int(b->u.i == -1 ? 0 : a->u.i % b->u.i); /* INT64_MIN % -1 traps in wasm */
+    }
+    int an, bn;
+    pc_bn x, y;
+    if (!pc_num_to_bn(a, &an, &x) || !pc_num_to_bn(b, &bn, &y) || y.n == 0) {
+        return 0;
+    }
+    pc_bn r;
+    pc_bn_init(&r, x.n + 2);
+    pc_bn_divmod(0, &r, &x, &y);
+    return pc_num_from_bn(an, &r);
 }
 
 EXPORT("pc_union") pc_value *pc_union(pc_value *a, pc_value *b) {
@@ -131,50 +181,54 @@ EXPORT("pc_intersect") pc_value *pc_intersect(pc_value *a, pc_value *b) {
 
 /* ---------------------------------------------------------------- numeric builtins */
 
-EXPORT("pc_bi_abs") pc_value *pc_bi_abs(pc_value *x) {
+/* abs, round, ceil and floor: exact on integers of any size (OPA's evaluator rounds integers
+ * beyond int32 through a 64-bit big.Float here, which only changes integers beyond 2^64; we do
+ * not round them). Other numbers go through a 64-bit big.Float as in OPA. */
+static pc_value *unary(pc_value *x, int op) {
     if (!is_num(x)) {
         return 0;
     }
-    if (x->is_float) {
-        return pc_float(x->u.d < 0 ? -x->u.d : x->u.d);
+    if (is_int64(x)) {
+        if (op != 'a' || x->u.i >= 0) {
+            return x;
+        }
+        if (x->u.i != INT64_MIN) {
+            return pc_int(-x->u.i);
+        }
     }
-    if (x->u.i == INT64_MIN) {
-        return pc_float(9223372036854775808.0);
+    int neg;
+    pc_bn m;
+    if (pc_num_to_bn(x, &neg, &m)) {
+        return pc_num_from_bn(op == 'a' ? 0 : neg && m.n != 0, &m);
     }
-    return x->u.i < 0 ? pc_int(-x->u.i) : x;
+    pc_bf f;
+    pc_bf_from_num(x, &f);
+    if (op == 'a') {
+        f.neg = 0;
+        return pc_num_from_bf(&f);
+    }
+    if (op == 'r') { /* half away from zero */
+        pc_bf half = {f.neg, 1ull << 63, -64};
+        pc_bf_add(&f, &f, &half, 0);
+    }
+    pc_bn mag;
+    int fraction;
+    pc_bf_trunc(&f, &mag, &fraction);
+    /* OPA's evaluator gets ceil/floor of (-1, 0) and (0, 1) wrong on the sign (its truncated
+     * zero loses the sign); OPA's Wasm runtime and mathematics agree: floor(-0.5) = -1. */
+    if (fraction && ((op == 'c' && !f.neg) || (op == 'f' && f.neg))) {
+        pc_bn one;
+        pc_bn_init(&one, 2);
+        pc_bn_set_u64(&one, 1);
+        pc_bn_add(&mag, &mag, &one);
+    }
+    return pc_num_from_bn(f.neg && mag.n != 0, &mag);
 }
 
-/* half away from zero, like Go's math.Round */
-EXPORT("pc_bi_round") pc_value *pc_bi_round(pc_value *x) {
-    if (!is_num(x)) {
-        return 0;
-    }
-    if (!x->is_float) {
-        return x;
-    }
-    double d = x->u.d, t = __builtin_trunc(d);
-    double frac = d - t;
-    if (frac >= 0.5) {
-        t += 1;
-    } else if (frac <= -0.5) {
-        t -= 1;
-    }
-    return num_from_double(t);
-}
-
-EXPORT("pc_bi_ceil") pc_value *pc_bi_ceil(pc_value *x) {
-    if (!is_num(x)) {
-        return 0;
-    }
-    return x->is_float ? num_from_double(__builtin_ceil(x->u.d)) : x;
-}
-
-EXPORT("pc_bi_floor") pc_value *pc_bi_floor(pc_value *x) {
-    if (!is_num(x)) {
-        return 0;
-    }
-    return x->is_float ? num_from_double(__builtin_floor(x->u.d)) : x;
-}
+EXPORT("pc_bi_abs") pc_value *pc_bi_abs(pc_value *x) { return unary(x, 'a'); }
+EXPORT("pc_bi_round") pc_value *pc_bi_round(pc_value *x) { return unary(x, 'r'); }
+EXPORT("pc_bi_ceil") pc_value *pc_bi_ceil(pc_value *x) { return unary(x, 'c'); }
+EXPORT("pc_bi_floor") pc_value *pc_bi_floor(pc_value *x) { return unary(x, 'f'); }
 
 EXPORT("pc_bi_to_number") pc_value *pc_bi_to_number(pc_value *x) {
     if (!x) {
@@ -194,51 +248,98 @@ EXPORT("pc_bi_to_number") pc_value *pc_bi_to_number(pc_value *x) {
             s++;
             n--;
         }
-        return pc_parse_number(s, n);
+        pc_value *v = pc_parse_number(s, n);
+        /* OPA validates with strconv.ParseFloat, which refuses what overflows a double */
+        if (v && v->is_float == PC_NUM_TEXT && v->dec->nd > 0 && v->dec->nd + v->dec->exp >= 309) {
+            static const char max_half[] = "1.797693134862315807937289714053e308";
+            pc_value *limit = pc_num(max_half, (int32_t)sizeof(max_half) - 1);
+            pc_value *mag = v->dec->neg ? pc_minus(pc_int(0), v) : v;
+            if (pc_num_cmp(mag, limit) >= 0) {
+                return 0;
+            }
+        }
+        return v;
     }
     default:
         return 0;
     }
 }
 
-EXPORT("pc_bi_numbers_range") pc_value *pc_bi_numbers_range(pc_value *a, pc_value *b) {
-    int64_t x, y;
-    if (!pc_is_int(a, &x) || !pc_is_int(b, &y)) {
+/* OPA's BigIntOperand: an integer of any size that a 64-bit mantissa holds exactly (1.0 too) */
+static pc_value *big_int_operand(pc_value *v) {
+    int neg;
+    pc_bn m;
+    if (!is_num(v) || !pc_num_to_bn(v, &neg, &m)) {
         return 0;
     }
-    int64_t step = x <= y ? 1 : -1;
-    uint64_t count = (x <= y ? (uint64_t)y - (uint64_t)x : (uint64_t)x - (uint64_t)y) + 1;
-    if (count > 0x7fffffff / 8) {
+    return pc_num_from_bn(neg && m.n != 0, &m);
+}
+
+static pc_value *range(pc_value *a, pc_value *b, pc_value *step) {
+    pc_value *x = big_int_operand(a), *y = big_int_operand(b), *st = big_int_operand(step);
+    if (!x || !y || !st || pc_num_cmp(st, pc_int(0)) <= 0) {
+        return 0;
+    }
+    int down = pc_num_cmp(x, y) > 0;
+    pc_value *span = down ? arith(OP_SUB, x, y) : arith(OP_SUB, y, x);
+    pc_value *count = pc_div(span, st);
+    if (pc_num_cmp(count, pc_int(0x7fffffff / 8)) > 0) {
         opa_abort("numbers.range: result too large");
     }
-    pc_value *out = pc_arr_new((int32_t)count);
-    for (int64_t i = x;; i += step) {
-        pc_arr_push(out, pc_int(i));
-        if (i == y) {
-            break;
-        }
+    pc_value *out = pc_arr_new(0);
+    for (pc_value *i = x; down ? pc_num_cmp(i, y) >= 0 : pc_num_cmp(i, y) <= 0;
+         i = arith(down ? OP_SUB : OP_ADD, i, st)) {
+        pc_arr_push(out, i);
     }
     return out;
 }
 
+EXPORT("pc_bi_numbers_range") pc_value *pc_bi_numbers_range(pc_value *a, pc_value *b) {
+    return range(a, b, pc_int(1));
+}
+
+EXPORT("pc_bi_numbers_range_step") pc_value *pc_bi_numbers_range_step(pc_value *a, pc_value *b, pc_value *step) {
+    return range(a, b, step);
+}
+
 static int is_seq(pc_value *v) { return v && (v->type == PC_ARRAY || v->type == PC_SET); }
 
+/* OPA: exact when every element is an integer (NumberToInt), else a 64-bit float accumulation
+ * (rounded at each step); a non-number element is an error either way. */
 static pc_value *fold(pc_value *x, int product) {
     if (!is_seq(x)) {
         return 0;
     }
-    pc_value *acc = pc_int(product ? 1 : 0);
     for (int32_t i = 0; i < x->len; i++) {
-        pc_value *e = x->u.items[i];
-        if (!is_num(e)) {
-            return 0;
-        }
-        acc = product ? pc_mul(acc, e) : pc_plus(acc, e);
-        if (!acc) {
+        if (!is_num(x->u.items[i])) {
             return 0;
         }
     }
-    return acc;
+    pc_value *acc = pc_int(product ? 1 : 0);
+    int exact = 1;
+    for (int32_t i = 0; i < x->len && exact; i++) {
+        pc_value *e = x->u.items[i];
+        int n;
+        pc_bn m;
+        if (!is_int64(e) && !pc_num_to_bn(e, &n, &m)) {
+            exact = 0;
+            break;
+        }
+        acc = arith(product ? OP_MUL : OP_ADD, acc, e);
+    }
+    if (exact) {
+        return acc;
+    }
+    pc_bf a = {0, product ? 1ull << 63 : 0, product ? -63 : 0}, f;
+    for (int32_t i = 0; i < x->len; i++) {
+        pc_bf_from_num(x->u.items[i], &f);
+        if (product) {
+            pc_bf_mul(&a, &a, &f);
+        } else {
+            pc_bf_add(&a, &a, &f, 0);
+        }
+    }
+    return pc_num_from_bf(&a);
 }
 
 EXPORT("pc_bi_sum") pc_value *pc_bi_sum(pc_value *x) { return fold(x, 0); }
@@ -250,7 +351,9 @@ static pc_value *extreme(pc_value *x, int want) {
     }
     pc_value *best = x->u.items[0];
     for (int32_t i = 1; i < x->len; i++) {
-        if (pc_compare(x->u.items[i], best) * want > 0) {
+        int c = pc_compare(x->u.items[i], best) * want;
+        /* arrays: like OPA, a later equal element (1.0 after 1) wins */
+        if (c > 0 || (c == 0 && x->type == PC_ARRAY)) {
             best = x->u.items[i];
         }
     }

@@ -1,452 +1,36 @@
 /*
- * Exact decimal <-> binary conversion for doubles without libc. Both directions use a small
- * fixed-size bignum so that parsing is correctly rounded and dumping prints the shortest digit
- * string that reads back as the same double (Burger & Dybvig's free-format algorithm); the JSON
- * a policy returns must be byte-for-byte stable across hosts.
+ * Numbers as OPA has them: a number is its text, compared by its exact decimal value (OPA
+ * compares with big.Rat). Arithmetic that is not exact on integers runs, as in OPA's topdown,
+ * on Go's big.Float with a 64-bit mantissa, and its result is the text Go's Float.Text gives
+ * ('f' for integers, else 'g', shortest digits). This file holds the text <-> value
+ * conversions and that float emulation; numbers.c holds the operators.
  */
 #include "pc.h"
 
-#define BN_WORDS 48 /* 1536 bits: the largest intermediate (~10^349 * 2^55) needs ~1220 */
-
-typedef struct {
-    int32_t n;
-    uint32_t w[BN_WORDS];
-} bn;
-
-static void bn_set(bn *a, uint64_t v) {
-    a->n = 0;
-    while (v) {
-        a->w[a->n++] = (uint32_t)v;
-        v >>= 32;
-    }
-}
-
-static void bn_push_carry(bn *a, uint32_t carry) {
-    if (carry) {
-        if (a->n >= BN_WORDS) {
-            opa_abort("internal error: bignum overflow");
-        }
-        a->w[a->n++] = carry;
-    }
-}
-
-static void bn_mul_small(bn *a, uint32_t m) {
-    uint64_t carry = 0;
-    for (int32_t i = 0; i < a->n; i++) {
-        uint64_t t = (uint64_t)a->w[i] * m + carry;
-        a->w[i] = (uint32_t)t;
-        carry = t >> 32;
-    }
-    bn_push_carry(a, (uint32_t)carry);
-}
-
-static const uint32_t pow10_u32[10] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-                                       100000000, 1000000000};
-
-static void bn_mul_pow10(bn *a, int32_t e) {
-    while (e >= 9) {
-        bn_mul_small(a, 1000000000u);
-        e -= 9;
-    }
-    if (e > 0) {
-        bn_mul_small(a, pow10_u32[e]);
-    }
-}
-
-static void bn_shl(bn *a, int32_t bits) {
-    if (a->n == 0) {
-        return;
-    }
-    int32_t words = bits / 32, sh = bits % 32;
-    if (a->n + words + 1 > BN_WORDS) {
-        opa_abort("internal error: bignum overflow");
-    }
-    uint32_t top = sh ? a->w[a->n - 1] >> (32 - sh) : 0;
-    for (int32_t i = a->n - 1; i >= 0; i--) {
-        uint32_t lo = (sh && i > 0) ? a->w[i - 1] >> (32 - sh) : 0;
-        a->w[i + words] = (a->w[i] << sh) | lo;
-    }
-    for (int32_t i = 0; i < words; i++) {
-        a->w[i] = 0;
-    }
-    a->n += words;
-    bn_push_carry(a, top);
-}
-
-static int bn_cmp(const bn *a, const bn *b) {
-    if (a->n != b->n) {
-        return a->n < b->n ? -1 : 1;
-    }
-    for (int32_t i = a->n - 1; i >= 0; i--) {
-        if (a->w[i] != b->w[i]) {
-            return a->w[i] < b->w[i] ? -1 : 1;
-        }
-    }
-    return 0;
-}
-
-static void bn_add(bn *r, const bn *a, const bn *b) {
-    const bn *x = a->n >= b->n ? a : b, *y = a->n >= b->n ? b : a;
-    uint64_t carry = 0;
-    int32_t n = x->n;
-    for (int32_t i = 0; i < n; i++) {
-        uint64_t t = (uint64_t)x->w[i] + (i < y->n ? y->w[i] : 0) + carry;
-        r->w[i] = (uint32_t)t;
-        carry = t >> 32;
-    }
-    r->n = n;
-    bn_push_carry(r, (uint32_t)carry);
-}
-
-/* a -= b, requires a >= b */
-static void bn_sub(bn *a, const bn *b) {
-    int64_t borrow = 0;
-    for (int32_t i = 0; i < a->n; i++) {
-        int64_t t = (int64_t)a->w[i] - (i < b->n ? b->w[i] : 0) - borrow;
-        borrow = t < 0;
-        a->w[i] = (uint32_t)(t + (borrow << 32));
-    }
-    while (a->n > 0 && a->w[a->n - 1] == 0) {
-        a->n--;
-    }
-}
-
-static uint64_t dbits(double d) {
-    union { double d; uint64_t u; } x = {.d = d};
-    return x.u;
-}
-
-static double bitsd(uint64_t u) {
-    union { uint64_t u; double d; } x = {.u = u};
-    return x.d;
-}
-
-/* ---------------------------------------------------------------- double -> shortest digits */
-
-static const double pow10_exact[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-
-/* Fast path for the numbers policies actually contain (0.1, 2.5, 1e21): if v = m * 10^-n for a
- * small integer m, the decimal m*10^-n reads back as v exactly when the (correctly rounded)
- * division m / 10^n reproduces v. Trying n upward finds the fewest digits, which is the same
- * answer as the exact algorithm whenever m < 2^50 (the product's rounding error is then far
- * below 0.5). Returns 0 when no such m exists; the bignum path takes over. */
-#define TWO50 1125899906842624.0
-
-static int32_t fast_digits(double v, char *digits, int32_t *k_out) {
-    double m = 0;
-    int32_t n = 0, found = 0;
-    for (n = 0; n <= 22 && v < TWO50; n++) {
-        double x = v * pow10_exact[n];
-        if (x >= TWO50) {
-            break;
-        }
-        double r = __builtin_floor(x + 0.5);
-        if (r / pow10_exact[n] == v) {
-            m = r;
-            found = 1;
-            break;
-        }
-    }
-    for (int32_t j = 22; !found && j >= 1 && v >= 1e15; j--) {
-        double x = v / pow10_exact[j];
-        if (x < 1 || x >= TWO50) {
-            continue;
-        }
-        double r = __builtin_floor(x + 0.5);
-        if (r * pow10_exact[j] == v) {
-            m = r;
-            n = -j;
-            found = 1;
-        }
-    }
-    if (!found || m < 1) {
-        return 0;
-    }
-    char tmp[24];
-    int32_t len = 0;
-    for (uint64_t u = (uint64_t)m; u; u /= 10) {
-        tmp[len++] = (char)('0' + u % 10);
-    }
-    int32_t z = 0;
-    while (tmp[z] == '0') {
-        z++;
-    }
-    int32_t nd = 0;
-    for (int32_t i = len - 1; i >= z; i--) {
-        digits[nd++] = tmp[i];
-    }
-    *k_out = len - n;
-    return nd;
-}
-
-/* v > 0 finite. Writes digits (no terminator); v = 0.d1d2... * 10^(*k). Returns digit count. */
-static int32_t shortest_digits(double v, char *digits, int32_t *k_out) {
-    uint64_t bits = dbits(v);
-    int32_t be = (int32_t)((bits >> 52) & 0x7ff);
-    uint64_t f = bits & ((1ull << 52) - 1);
-    int32_t e;
-    if (be == 0) {
-        e = -1074;
-    } else {
-        f |= 1ull << 52;
-        e = be - 1075;
-    }
-    int round_even = (f & 1) == 0;
-    /* at a power of two the gap to the next lower double is half the gap above */
-    int unequal = be > 1 && f == (1ull << 52);
-    bn r, s, mp, mm, t;
-    if (e >= 0) {
-        bn_set(&r, f);
-        bn_shl(&r, e + (unequal ? 2 : 1));
-        bn_set(&s, unequal ? 4 : 2);
-        bn_set(&mp, 1);
-        bn_shl(&mp, e + (unequal ? 1 : 0));
-        bn_set(&mm, 1);
-        bn_shl(&mm, e);
-    } else {
-        bn_set(&r, f << (unequal ? 2 : 1));
-        bn_set(&s, 1);
-        bn_shl(&s, (unequal ? 2 : 1) - e);
-        bn_set(&mp, unequal ? 2 : 1);
-        bn_set(&mm, 1);
-    }
-    int32_t bitlen = 0;
-    for (uint64_t x = f; x; x >>= 1) {
-        bitlen++;
-    }
-    /* log10(v) estimate from the binary exponent: never too high, at most one too low */
-    int32_t k = (int32_t)__builtin_ceil((double)(e + bitlen - 1) * 0.30102999566398119521 - 1e-10);
-    if (k >= 0) {
-        bn_mul_pow10(&s, k);
-    } else {
-        bn_mul_pow10(&r, -k);
-        bn_mul_pow10(&mp, -k);
-        bn_mul_pow10(&mm, -k);
-    }
-    for (;;) {
-        bn_add(&t, &r, &mp);
-        int c = bn_cmp(&t, &s);
-        if (round_even ? c < 0 : c <= 0) {
-            break;
-        }
-        bn_mul_small(&s, 10);
-        k++;
-    }
-    int32_t n = 0;
-    for (;;) {
-        bn_mul_small(&r, 10);
-        bn_mul_small(&mp, 10);
-        bn_mul_small(&mm, 10);
-        int d = 0;
-        while (bn_cmp(&r, &s) >= 0) {
-            bn_sub(&r, &s);
-            d++;
-        }
-        int c1 = bn_cmp(&r, &mm);
-        int low = round_even ? c1 <= 0 : c1 < 0;
-        bn_add(&t, &r, &mp);
-        int c2 = bn_cmp(&t, &s);
-        int high = round_even ? c2 >= 0 : c2 > 0;
-        if (!low && !high) {
-            digits[n++] = (char)('0' + d);
-            continue;
-        }
-        if (low && high) {
-            t = r;
-            bn_shl(&t, 1);
-            if (bn_cmp(&t, &s) >= 0) {
-                d++;
-            }
-        } else if (high) {
-            d++;
-        }
-        digits[n++] = (char)('0' + d);
-        break;
-    }
-    *k_out = k;
-    return n;
-}
-
-static int32_t format_i64(int64_t i, char *buf) {
-    char tmp[24];
-    int32_t n = 0, len = 0;
-    uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (i < 0) {
-        buf[len++] = '-';
-    }
-    while (n) {
-        buf[len++] = tmp[--n];
-    }
-    return len;
-}
-
-/* Layout follows Go's encoding/json (OPA is written in Go): plain decimal for 1e-6 <= |v| <
- * 1e21, otherwise d.ddde+XX / d.ddde-X. */
-int32_t pc_format_number(pc_value *v, char *buf) {
-    if (!v->is_float) {
-        return format_i64(v->u.i, buf);
-    }
-    double d = v->u.d;
-    if (d == 0) {
-        buf[0] = '0';
-        return 1;
-    }
-    if (d > -9007199254740992.0 && d < 9007199254740992.0 && (double)(int64_t)d == d) {
-        return format_i64((int64_t)d, buf);
-    }
-    int32_t len = 0;
-    if (d < 0) {
-        buf[len++] = '-';
-        d = -d;
-    }
-    char dig[24];
-    int32_t k;
-    int32_t n = fast_digits(d, dig, &k);
-    if (n == 0) {
-        n = shortest_digits(d, dig, &k);
-    }
-    if (d < 1e-6 || d >= 1e21) {
-        int32_t x = k - 1;
-        buf[len++] = dig[0];
-        if (n > 1) {
-            buf[len++] = '.';
-            for (int32_t i = 1; i < n; i++) {
-                buf[len++] = dig[i];
-            }
-        }
-        buf[len++] = 'e';
-        buf[len++] = x < 0 ? '-' : '+';
-        len += format_i64(x < 0 ? -x : x, buf + len);
-    } else if (k <= 0) {
-        buf[len++] = '0';
-        buf[len++] = '.';
-        for (int32_t i = 0; i < -k; i++) {
-            buf[len++] = '0';
-        }
-        for (int32_t i = 0; i < n; i++) {
-            buf[len++] = dig[i];
-        }
-    } else {
-        for (int32_t i = 0; i < n || i < k; i++) {
-            if (i == k) {
-                buf[len++] = '.';
-            }
-            buf[len++] = i < n ? dig[i] : '0';
-        }
-    }
-    return len;
-}
-
-/* ---------------------------------------------------------------- decimal text -> double */
-
-/* compare D*10^E with M*2^q exactly */
-static int cmp_exact(uint64_t D, int32_t E, uint64_t M, int32_t q) {
-    bn a, b;
-    bn_set(&a, D);
-    bn_set(&b, M);
-    if (E >= 0) {
-        bn_mul_pow10(&a, E);
-    } else {
-        bn_mul_pow10(&b, -E);
-    }
-    if (q >= 0) {
-        bn_shl(&b, q);
-    } else {
-        bn_shl(&a, -q);
-    }
-    return bn_cmp(&a, &b);
-}
-
-/* D*10^E (+ a nonzero tail below D's last digit when sticky), correctly rounded. Returns 0 and
- * sets *ok = 0 on overflow. */
-static double decimal_to_double(uint64_t D, int32_t E, int sticky, int32_t ndig, int *ok) {
-    *ok = 1;
-    if (D == 0) {
-        return 0.0;
-    }
-    if (E + ndig > 310) {
-        *ok = 0;
-        return 0;
-    }
-    if (E + ndig < -326) {
-        return 0.0;
-    }
-    if (!sticky && D <= (1ull << 53) && E >= -22 && E <= 22) {
-        return E >= 0 ? (double)D * pow10_exact[E] : (double)D / pow10_exact[-E];
-    }
-    /* a few ulps off at most; the exact comparisons below walk to the right neighbour */
-    double x = (double)D;
-    int32_t e = E;
-    while (e > 22) {
-        x *= 1e22;
-        e -= 22;
-    }
-    while (e < -22) {
-        x /= 1e22;
-        e += 22;
-    }
-    x = e >= 0 ? x * pow10_exact[e] : x / pow10_exact[-e];
-    uint64_t bits = dbits(x);
-    for (int iter = 0; iter < 200; iter++) {
-        int32_t be = (int32_t)((bits >> 52) & 0x7ff);
-        if (be == 0x7ff) {
-            *ok = 0;
-            return 0;
-        }
-        uint64_t m = bits & ((1ull << 52) - 1);
-        int32_t k;
-        if (be == 0) {
-            k = -1074;
-        } else {
-            m |= 1ull << 52;
-            k = be - 1075;
-        }
-        int c_hi = cmp_exact(D, E, 4 * m + 2, k - 2);
-        if (c_hi > 0 || (c_hi == 0 && (sticky || (m & 1)))) {
-            bits++;
-            continue;
-        }
-        if (m > 0) {
-            uint64_t lo = (m == (1ull << 52) && be > 1) ? 4 * m - 1 : 4 * m - 2;
-            int c_lo = cmp_exact(D, E, lo, k - 2);
-            if (c_lo < 0 || (c_lo == 0 && !sticky && (m & 1))) {
-                bits--;
-                continue;
-            }
-        }
-        break;
-    }
-    if (((bits >> 52) & 0x7ff) == 0x7ff) {
-        *ok = 0;
-        return 0;
-    }
-    return bitsd(bits);
-}
-
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
-pc_value *pc_parse_number(const char *s, int32_t n) {
-    int32_t i = 0;
-    int neg = 0;
+/* exponents beyond this are refused (OPA would need a 10^1e8 rational to compare them) */
+#define MAX_EXP10 100000000
+
+static pc_value *new_num(void) {
+    pc_value *v = pc_alloc(sizeof(pc_value));
+    memset(v, 0, sizeof(pc_value));
+    v->type = PC_NUMBER;
+    return v;
+}
+
+/* Validates JSON number grammar and computes the exact value. Returns 0 when malformed. */
+static int scan_number(const char *s, int32_t n, pc_dec *dec, char *digits, int *plain_int) {
+    int32_t i = 0, nd = 0, frac = 0;
+    int64_t x = 0;
+    dec->neg = 0;
     if (i < n && s[i] == '-') {
-        neg = 1;
+        dec->neg = 1;
         i++;
     }
     if (i >= n || !is_digit(s[i])) {
         return 0;
     }
-    uint64_t D = 0;
-    int32_t ndig = 0, E = 0;
-    int sticky = 0, is_int = 1;
-    uint64_t mag = 0;
-    int mag_ok = 1;
     if (s[i] == '0') {
         i++;
         if (i < n && is_digit(s[i])) {
@@ -454,46 +38,29 @@ pc_value *pc_parse_number(const char *s, int32_t n) {
         }
     } else {
         while (i < n && is_digit(s[i])) {
-            uint32_t dv = (uint32_t)(s[i] - '0');
-            if (mag > (UINT64_MAX - dv) / 10) {
-                mag_ok = 0;
-            } else {
-                mag = mag * 10 + dv;
-            }
-            if (ndig < 19) {
-                D = D * 10 + dv;
-                if (D) {
-                    ndig++;
-                }
-            } else {
-                E++;
-                sticky |= dv != 0;
+            if (nd > 0 || s[i] != '0') {
+                digits[nd++] = s[i];
             }
             i++;
         }
     }
+    *plain_int = 1;
     if (i < n && s[i] == '.') {
-        is_int = 0;
+        *plain_int = 0;
         i++;
         if (i >= n || !is_digit(s[i])) {
             return 0;
         }
         while (i < n && is_digit(s[i])) {
-            uint32_t dv = (uint32_t)(s[i] - '0');
-            if (ndig < 19) {
-                D = D * 10 + dv;
-                if (D) {
-                    ndig++;
-                }
-                E--;
-            } else {
-                sticky |= dv != 0;
+            if (nd > 0 || s[i] != '0') {
+                digits[nd++] = s[i];
             }
+            frac++;
             i++;
         }
     }
     if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        is_int = 0;
+        *plain_int = 0;
         i++;
         int eneg = 0;
         if (i < n && (s[i] == '+' || s[i] == '-')) {
@@ -503,32 +70,529 @@ pc_value *pc_parse_number(const char *s, int32_t n) {
         if (i >= n || !is_digit(s[i])) {
             return 0;
         }
-        int32_t x = 0;
         while (i < n && is_digit(s[i])) {
-            if (x < 100000) {
-                x = x * 10 + (s[i] - '0');
+            x = x * 10 + (s[i] - '0');
+            if (x > MAX_EXP10) {
+                return 0;
             }
             i++;
         }
-        E += eneg ? -x : x;
+        if (eneg) {
+            x = -x;
+        }
     }
     if (i != n) {
         return 0;
     }
-    if (is_int && mag_ok) {
-        if (!neg && mag <= (uint64_t)INT64_MAX) {
-            return pc_int((int64_t)mag);
-        }
-        if (neg && mag <= (uint64_t)INT64_MAX + 1) {
-            return pc_int((int64_t)(0 - mag));
-        }
+    int32_t exp = (int32_t)x - frac;
+    while (nd > 0 && digits[nd - 1] == '0') {
+        nd--;
+        exp++;
     }
-    int ok;
-    double d = decimal_to_double(D, E, sticky, ndig, &ok);
-    if (!ok) {
-        return 0;
-    }
-    return pc_float(neg ? -d : d);
+    dec->nd = nd;
+    dec->exp = nd ? exp : 0;
+    dec->d = digits;
+    return 1;
 }
 
-double pc_to_double(pc_value *v) { return v->is_float ? v->u.d : (double)v->u.i; }
+static pc_value *int_or_text(const char *s, int32_t n, int copy) {
+    char *digits = pc_alloc((uint32_t)n + 1);
+    pc_dec dec;
+    int plain_int;
+    if (!scan_number(s, n, &dec, digits, &plain_int)) {
+        return 0;
+    }
+    /* plain integer text that fits int64 (and is not "-0", whose text OPA keeps) */
+    if (plain_int && dec.nd + dec.exp <= 19 && !(dec.neg && dec.nd == 0)) {
+        uint64_t mag = 0;
+        for (int32_t k = 0; k < dec.nd + dec.exp; k++) {
+            mag = mag * 10 + (uint64_t)(k < dec.nd ? dec.d[k] - '0' : 0);
+        }
+        if (dec.nd + dec.exp < 19 || mag <= (uint64_t)INT64_MAX + (uint64_t)dec.neg) {
+            return pc_int(dec.neg ? (int64_t)(0 - mag) : (int64_t)mag);
+        }
+    }
+    pc_value *v = new_num();
+    v->is_float = PC_NUM_TEXT;
+    if (copy) {
+        char *t = pc_alloc((uint32_t)n + 1);
+        memcpy(t, s, (size_t)n);
+        t[n] = 0;
+        s = t;
+    }
+    v->u.s = s;
+    v->len = n;
+    pc_dec *d = pc_alloc(sizeof(pc_dec));
+    *d = dec;
+    v->dec = d;
+    return v;
+}
+
+pc_value *pc_parse_number(const char *s, int32_t n) { return int_or_text(s, n, 1); }
+
+EXPORT("pc_num") pc_value *pc_num(const char *text, int32_t len) { return int_or_text(text, len, 0); }
+
+static int32_t format_u64(uint64_t u, char *buf) {
+    char tmp[24];
+    int32_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    for (int32_t i = 0; i < n; i++) {
+        buf[i] = tmp[n - 1 - i];
+    }
+    return n;
+}
+
+const char *pc_num_text(pc_value *v, char *buf, int32_t *len) {
+    if (v->is_float == PC_NUM_TEXT) {
+        *len = v->len;
+        return v->u.s;
+    }
+    int64_t i = v->u.i;
+    int32_t k = 0;
+    if (i < 0) {
+        buf[k++] = '-';
+    }
+    k += format_u64(i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i, buf + k);
+    *len = k;
+    return buf;
+}
+
+void pc_num_dec(pc_value *v, pc_dec *out, char *buf) {
+    if (v->is_float == PC_NUM_TEXT) {
+        *out = *v->dec;
+        return;
+    }
+    int64_t i = v->u.i;
+    out->neg = i < 0;
+    if (i == 0) {
+        out->nd = 0;
+        out->exp = 0;
+        out->d = buf;
+        return;
+    }
+    int32_t n = format_u64(i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i, buf);
+    int32_t exp = 0;
+    while (buf[n - 1] == '0') {
+        n--;
+        exp++;
+    }
+    out->nd = n;
+    out->exp = exp;
+    out->d = buf;
+}
+
+void pc_check_size_dec(const pc_dec *d) {
+    if (d->nd > PC_NUM_MAX_DIGITS || d->exp > PC_NUM_MAX_EXP10 || d->exp < -PC_NUM_MAX_EXP10) {
+        opa_abort("number too large for arithmetic");
+    }
+}
+
+void pc_num_check_size(pc_value *v) {
+    if (v->is_float == PC_NUM_TEXT) {
+        pc_check_size_dec(v->dec);
+    }
+}
+
+/* ---------------------------------------------------------------- exact comparison */
+
+int pc_num_cmp(pc_value *a, pc_value *b) {
+    if (a->is_float == PC_NUM_INT && b->is_float == PC_NUM_INT) {
+        return a->u.i < b->u.i ? -1 : (a->u.i > b->u.i ? 1 : 0);
+    }
+    char ba[24], bb[24];
+    pc_dec x, y;
+    pc_num_dec(a, &x, ba);
+    pc_num_dec(b, &y, bb);
+    int sx = x.nd == 0 ? 0 : (x.neg ? -1 : 1);
+    int sy = y.nd == 0 ? 0 : (y.neg ? -1 : 1);
+    if (sx != sy) {
+        return sx < sy ? -1 : 1;
+    }
+    if (sx == 0) {
+        return 0;
+    }
+    int mag;
+    int32_t px = x.nd + x.exp, py = y.nd + y.exp; /* 10^(p-1) <= |v| < 10^p */
+    if (px != py) {
+        mag = px < py ? -1 : 1;
+    } else {
+        mag = 0;
+        int32_t n = x.nd > y.nd ? x.nd : y.nd;
+        for (int32_t i = 0; i < n && mag == 0; i++) {
+            char cx = i < x.nd ? x.d[i] : '0', cy = i < y.nd ? y.d[i] : '0';
+            if (cx != cy) {
+                mag = cx < cy ? -1 : 1;
+            }
+        }
+    }
+    return sx < 0 ? -mag : mag;
+}
+
+/* ---------------------------------------------------------------- big integers */
+
+pc_value *pc_num_from_bn(int neg, pc_bn *mag) {
+    if (mag->n == 0) {
+        return pc_int(0);
+    }
+    if (pc_bn_bitlen(mag) <= 63) {
+        uint64_t u = mag->w[0] | (mag->n > 1 ? (uint64_t)mag->w[1] << 32 : 0);
+        return pc_int(neg ? -(int64_t)u : (int64_t)u);
+    }
+    int32_t nd;
+    char *digits = pc_bn_to_digits(mag, &nd);
+    char *text = digits;
+    if (neg) {
+        text = pc_alloc((uint32_t)nd + 2);
+        text[0] = '-';
+        memcpy(text + 1, digits, (size_t)nd + 1);
+        nd++;
+    }
+    return pc_num(text, nd);
+}
+
+/* |value| as a big integer when dec is an integer (exp >= 0) */
+static void dec_to_bn(const pc_dec *d, pc_bn *out) {
+    pc_bn_init(out, d->nd / 9 + d->exp / 9 + 4);
+    pc_bn_from_digits(out, d->d, d->nd);
+    pc_bn_mul_pow10(out, d->exp);
+}
+
+int pc_num_to_bn(pc_value *v, int *neg, pc_bn *mag) {
+    if (v->is_float == PC_NUM_INT) {
+        int64_t i = v->u.i;
+        *neg = i < 0;
+        pc_bn_init(mag, 4);
+        pc_bn_set_u64(mag, i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i);
+        return 1;
+    }
+    pc_dec *d = v->dec;
+    if (d->exp < 0) {
+        return 0;
+    }
+    pc_check_size_dec(d);
+    *neg = d->neg;
+    dec_to_bn(d, mag);
+    return 1;
+}
+
+/* ---------------------------------------------------------------- 64-bit big.Float */
+
+#define BF_PREC 64
+
+/* rounds mag * 2^e2 (+ a nonzero tail below it when sticky) to BF_PREC bits, ties to even */
+static void bf_round(pc_bf *r, int neg, pc_bn *mag, int sticky, int32_t e2) {
+    r->neg = neg;
+    int32_t L = pc_bn_bitlen(mag);
+    if (L == 0) {
+        r->m = 0;
+        r->e = 0;
+        return;
+    }
+    int32_t shift = L - BF_PREC;
+    int up = 0;
+    if (shift > 0) {
+        int half = pc_bn_bit(mag, shift - 1);
+        int rest = sticky || pc_bn_any_below(mag, shift - 1);
+        pc_bn_shr(mag, shift);
+        up = half && (rest || (mag->w[0] & 1));
+    } else {
+        pc_bn_shl(mag, -shift);
+    }
+    uint64_t m = mag->w[0] | (mag->n > 1 ? (uint64_t)mag->w[1] << 32 : 0);
+    if (up) {
+        m++;
+        if (m == 0) { /* 2^64: renormalise */
+            m = 1ull << 63;
+            shift++;
+        }
+    }
+    r->m = m;
+    r->e = e2 + shift;
+}
+
+static void bn_of_u64(pc_bn *a, uint64_t v, int32_t extra) {
+    pc_bn_init(a, 3 + extra / 32);
+    pc_bn_set_u64(a, v);
+}
+
+void pc_bf_from_num(pc_value *v, pc_bf *out) {
+    char buf[24];
+    pc_dec d;
+    pc_num_dec(v, &d, buf);
+    if (d.nd == 0) {
+        out->neg = d.neg;
+        out->m = 0;
+        out->e = 0;
+        return;
+    }
+    pc_check_size_dec(&d);
+    pc_bn D;
+    pc_bn_init(&D, d.nd / 9 + 4);
+    pc_bn_from_digits(&D, d.d, d.nd);
+    if (d.exp >= 0) {
+        pc_bn_mul_pow10(&D, d.exp);
+        bf_round(out, d.neg, &D, 0, 0);
+        return;
+    }
+    pc_bn P;
+    pc_bn_init(&P, 4);
+    pc_bn_set_u64(&P, 1);
+    pc_bn_mul_pow10(&P, -d.exp);
+    int32_t s = pc_bn_bitlen(&P) - pc_bn_bitlen(&D) + BF_PREC + 2;
+    if (s < 0) {
+        s = 0;
+    }
+    pc_bn_shl(&D, s);
+    pc_bn Q, R;
+    pc_bn_init(&Q, 4);
+    pc_bn_init(&R, P.n + 2);
+    pc_bn_divmod(&Q, &R, &D, &P);
+    bf_round(out, d.neg, &Q, R.n != 0, -s);
+}
+
+static int bf_cmp_mag(const pc_bf *x, const pc_bf *y) {
+    if (x->m == 0 || y->m == 0) {
+        return (x->m != 0) - (y->m != 0);
+    }
+    if (x->e != y->e) {
+        return x->e < y->e ? -1 : 1;
+    }
+    return x->m < y->m ? -1 : (x->m > y->m ? 1 : 0);
+}
+
+void pc_bf_add(pc_bf *r, const pc_bf *x, const pc_bf *y, int subtract) {
+    int yneg = y->neg ^ (subtract != 0);
+    if (x->m == 0 && y->m == 0) {
+        r->m = 0;
+        r->e = 0;
+        r->neg = x->neg && yneg; /* -0 + -0 = -0, otherwise +0 */
+        return;
+    }
+    if (y->m == 0) {
+        *r = *x;
+        return;
+    }
+    if (x->m == 0) {
+        *r = *y;
+        r->neg = yneg;
+        return;
+    }
+    const pc_bf *big = x, *small = y;
+    int bneg = x->neg, sneg = yneg;
+    if (bf_cmp_mag(x, y) < 0) {
+        big = y;
+        small = x;
+        bneg = yneg;
+        sneg = x->neg;
+    }
+    int32_t d = big->e - small->e;
+    if (d >= BF_PREC + 2) {
+        /* |small| < a quarter ulp of big: the sum rounds back to big, even below a power of two */
+        *r = *big;
+        r->neg = bneg;
+        return;
+    }
+    pc_bn A, B;
+    bn_of_u64(&A, big->m, d);
+    pc_bn_shl(&A, d);
+    bn_of_u64(&B, small->m, 0);
+    if (bneg == sneg) {
+        pc_bn_add(&A, &A, &B);
+    } else {
+        pc_bn_sub(&A, &B);
+    }
+    bf_round(r, bneg, &A, 0, small->e);
+    if (r->m == 0) {
+        r->neg = 0; /* x - x = +0 when rounding to nearest */
+    }
+}
+
+void pc_bf_mul(pc_bf *r, const pc_bf *x, const pc_bf *y) {
+    pc_bn A, B, P;
+    bn_of_u64(&A, x->m, 0);
+    bn_of_u64(&B, y->m, 0);
+    pc_bn_init(&P, 6);
+    pc_bn_mul(&P, &A, &B);
+    bf_round(r, x->neg ^ y->neg, &P, 0, x->e + y->e);
+}
+
+/* y nonzero */
+void pc_bf_quo(pc_bf *r, const pc_bf *x, const pc_bf *y) {
+    if (x->m == 0) {
+        r->m = 0;
+        r->e = 0;
+        r->neg = x->neg ^ y->neg;
+        return;
+    }
+    pc_bn A, B, Q, R;
+    bn_of_u64(&A, x->m, 70);
+    pc_bn_shl(&A, BF_PREC + 2);
+    bn_of_u64(&B, y->m, 0);
+    pc_bn_init(&Q, 4);
+    pc_bn_init(&R, 4);
+    pc_bn_divmod(&Q, &R, &A, &B);
+    bf_round(r, x->neg ^ y->neg, &Q, R.n != 0, x->e - y->e - (BF_PREC + 2));
+}
+
+void pc_bf_trunc(const pc_bf *x, pc_bn *mag, int *fraction) {
+    bn_of_u64(mag, x->m, x->e > 0 ? x->e : 0);
+    *fraction = 0;
+    if (x->e >= 0) {
+        pc_bn_shl(mag, x->e);
+    } else {
+        *fraction = pc_bn_any_below(mag, -x->e);
+        pc_bn_shr(mag, -x->e);
+    }
+}
+
+/* ---------------------------------------------------------------- float -> shortest text */
+
+typedef struct {
+    char *d;     /* digits, no leading/trailing zeros */
+    int32_t nd;
+    int32_t dp;  /* value = 0.d * 10^dp */
+} decimal;
+
+/* exact decimal of M * 2^E (M destroyed) */
+static void exact_decimal(pc_bn *M, int32_t E, decimal *out) {
+    int32_t k = 0;
+    if (E >= 0) {
+        pc_bn_shl(M, E);
+    } else {
+        pc_bn_mul_pow5(M, -E); /* M * 2^E = M * 5^-E * 10^E */
+        k = -E;
+    }
+    int32_t n;
+    char *digits = pc_bn_to_digits(M, &n);
+    if (n == 1 && digits[0] == '0') {
+        out->d = digits;
+        out->nd = 0;
+        out->dp = 0;
+        return;
+    }
+    out->dp = n - k;
+    while (n > 0 && digits[n - 1] == '0') {
+        n--;
+    }
+    out->d = digits;
+    out->nd = n;
+}
+
+/* digit i of v's mantissa, '0' past its end */
+static char digit_at(const decimal *v, int32_t i) { return i < v->nd ? v->d[i] : '0'; }
+
+/* Go's math/big roundShortest, digit for digit: the fewest digits that read back as x. Like Go,
+ * it compares the digit strings of x and its half-ulp bounds position by position without
+ * aligning their decimal points, so when a bound carries into a new digit the result is a valid
+ * but not always the nearest shortest text (e.g. ...951160 rather than ...951170): OPA prints
+ * what Go prints. */
+static void shortest(const pc_bf *x, decimal *d) {
+    pc_bn M;
+    bn_of_u64(&M, x->m, 0);
+    exact_decimal(&M, x->e, d);
+    /* bounds: x -/+ half an ulp, i.e. (2m -/+ 1) * 2^(e-1) */
+    pc_bn lo, hi;
+    bn_of_u64(&lo, x->m, 0);
+    pc_bn_shl(&lo, 1);
+    pc_bn_init(&hi, lo.n + 1);
+    pc_bn_copy(&hi, &lo);
+    pc_bn one;
+    bn_of_u64(&one, 1, 0);
+    pc_bn_sub(&lo, &one);
+    pc_bn_add(&hi, &hi, &one);
+    decimal lower, upper;
+    exact_decimal(&lo, x->e - 1, &lower);
+    exact_decimal(&hi, x->e - 1, &upper);
+    int inclusive = (x->m & 1) == 0;
+    for (int32_t i = 0; i < d->nd; i++) {
+        char l = digit_at(&lower, i), m = d->d[i], u = digit_at(&upper, i);
+        int lower_ends = i + 1 == lower.nd;
+        int upper_more = i + 1 < upper.nd;
+        int okdown = l != m || (inclusive && lower_ends);
+        int okup = m != u && (inclusive || m + 1 < u || upper_more);
+        int round_up;
+        if (okdown && okup) {
+            /* nearest; exactly half rounds to even */
+            char next = d->d[i + 1];
+            if (next == '5' && i + 2 == d->nd) {
+                round_up = (m - '0') & 1;
+            } else {
+                round_up = next >= '5';
+            }
+        } else if (okdown) {
+            round_up = 0;
+        } else if (okup) {
+            round_up = 1;
+        } else {
+            continue;
+        }
+        d->nd = i + 1;
+        if (round_up) {
+            int32_t j = i;
+            while (j >= 0 && d->d[j] == '9') {
+                j--;
+            }
+            if (j < 0) {
+                d->d[0] = '1';
+                d->nd = 1;
+                d->dp++;
+            } else {
+                d->d[j]++;
+                d->nd = j + 1;
+            }
+        }
+        while (d->nd > 0 && d->d[d->nd - 1] == '0') {
+            d->nd--;
+        }
+        return;
+    }
+}
+
+pc_value *pc_num_from_bf(const pc_bf *x) {
+    if (x->m == 0) {
+        return x->neg ? pc_num("-0", 2) : pc_int(0);
+    }
+    if (x->e > PC_NUM_MAX_EXP2 || x->e < -PC_NUM_MAX_EXP2) {
+        opa_abort("number too large");
+    }
+    decimal d;
+    shortest(x, &d);
+    pc_sb sb = {0, 0, 0};
+    if (x->neg) {
+        pc_sb_putc(&sb, '-');
+    }
+    int is_int = x->e >= 0 || (-x->e < 64 && (x->m & ((1ull << -x->e) - 1)) == 0);
+    int32_t exp = d.dp - 1;
+    if (!is_int && (exp < -4 || exp >= 6)) {
+        pc_sb_putc(&sb, d.d[0]);
+        if (d.nd > 1) {
+            pc_sb_putc(&sb, '.');
+            pc_sb_put(&sb, d.d + 1, (uint32_t)d.nd - 1);
+        }
+        pc_sb_putc(&sb, 'e');
+        pc_sb_putc(&sb, exp < 0 ? '-' : '+');
+        int32_t ax = exp < 0 ? -exp : exp;
+        if (ax < 10) {
+            pc_sb_putc(&sb, '0');
+        }
+        char buf[24];
+        pc_sb_put(&sb, buf, (uint32_t)format_u64((uint64_t)ax, buf));
+    } else if (d.dp <= 0) {
+        pc_sb_put(&sb, "0.", 2);
+        for (int32_t i = 0; i < -d.dp; i++) {
+            pc_sb_putc(&sb, '0');
+        }
+        pc_sb_put(&sb, d.d, (uint32_t)d.nd);
+    } else {
+        for (int32_t i = 0; i < d.dp || i < d.nd; i++) {
+            if (i == d.dp) {
+                pc_sb_putc(&sb, '.');
+            }
+            pc_sb_putc(&sb, i < d.nd ? d.d[i] : '0');
+        }
+    }
+    return pc_num(sb.buf, (int32_t)sb.len);
+}

@@ -12,19 +12,37 @@
 #define EXPORT(name) __attribute__((export_name(name)))
 #define IMPORT(name) __attribute__((import_module("env"), import_name(name)))
 
+/* The exact value of a number: (-1)^neg * d[0..nd) * 10^exp, digits without leading or trailing
+ * zeros; nd == 0 is zero. */
+typedef struct {
+    uint8_t neg;
+    int32_t nd;
+    int32_t exp;
+    const char *d;
+} pc_dec;
+
+/* Numbers are OPA's: a number is its JSON text, compared by exact value. PC_NUM_INT holds an
+ * integer whose text is plain digits fitting int64 (OPA's Number.Int64() succeeds); every other
+ * number (1.0, 1e3, 2e308, 23-digit integers, results like 0.33333333333333333334) keeps its
+ * text in u.s/len and its exact value in dec. */
+#define PC_NUM_INT 0
+#define PC_NUM_TEXT 1
+
 struct pc_value {
     uint8_t type;      /* PC_* tag */
-    uint8_t is_float;  /* numbers: u.d is valid instead of u.i */
-    int32_t len;       /* string: byte length; collections: entry count */
+    uint8_t is_float;  /* numbers: PC_NUM_INT or PC_NUM_TEXT */
+    int32_t len;       /* string and number text: byte length; collections: entry count */
     int32_t cap;       /* collections: allocated slots */
     union {
         int64_t i;
-        double d;
         int32_t b;
         const char *s;
         pc_value **items; /* array elements, object keys, set members */
     } u;
-    pc_value **vals;   /* object values, parallel to u.items */
+    union {
+        pc_value **vals;  /* object values, parallel to u.items */
+        pc_dec *dec;      /* PC_NUM_TEXT numbers */
+    };
 };
 
 IMPORT("opa_abort") void opa_abort(const char *msg);
@@ -78,7 +96,8 @@ void pc_obj_finish(pc_value *obj);
 void pc_set_push_unsorted(pc_value *set, pc_value *v);
 void pc_set_finish(pc_value *set);
 pc_value *pc_arr_from(pc_value **items, int32_t n);
-int pc_is_int(pc_value *v, int64_t *out); /* number with an integral value fitting int64 */
+/* OPA's Number.Int64(): a number whose text is an integer fitting int64 (not 1.0, not 1e3). */
+int pc_is_int(pc_value *v, int64_t *out);
 
 /* ---- compare.c ---- */
 int pc_num_cmp(pc_value *a, pc_value *b);
@@ -86,12 +105,60 @@ int32_t pc_compare_d(pc_value *a, pc_value *b, int32_t depth);
 void pc_sort_values(pc_value **items, int32_t n);
 void pc_sort_index(pc_value **keys, int32_t *idx, int32_t n);
 
-/* ---- numfmt.c ---- */
-/* Parses a JSON-grammar number at s[0..n). Returns 0 on syntax error or overflow. */
+/* ---- bignum.c: unsigned big integers on the bump heap ---- */
+typedef struct { int32_t n, cap; uint32_t *w; } pc_bn;
+void pc_bn_init(pc_bn *a, int32_t cap);
+void pc_bn_set_u64(pc_bn *a, uint64_t v);
+void pc_bn_copy(pc_bn *dst, const pc_bn *src);
+int32_t pc_bn_bitlen(const pc_bn *a);
+int pc_bn_bit(const pc_bn *a, int32_t i);
+int pc_bn_any_below(const pc_bn *a, int32_t i);
+void pc_bn_mul_add_small(pc_bn *a, uint32_t m, uint32_t add);
+void pc_bn_mul_pow10(pc_bn *a, int32_t e);
+void pc_bn_mul_pow5(pc_bn *a, int32_t e);
+void pc_bn_from_digits(pc_bn *a, const char *d, int32_t nd);
+void pc_bn_shl(pc_bn *a, int32_t bits);
+void pc_bn_shr(pc_bn *a, int32_t bits);
+int pc_bn_cmp(const pc_bn *a, const pc_bn *b);
+void pc_bn_add(pc_bn *r, const pc_bn *a, const pc_bn *b);
+void pc_bn_sub(pc_bn *a, const pc_bn *b);
+void pc_bn_mul(pc_bn *r, const pc_bn *a, const pc_bn *b);
+void pc_bn_divmod(pc_bn *q, pc_bn *r, const pc_bn *a, const pc_bn *b);
+uint32_t pc_bn_div_small(pc_bn *a, uint32_t m);
+char *pc_bn_to_digits(pc_bn *a, int32_t *len);
+
+/* ---- numfmt.c: number text, exact values, OPA's 64-bit big.Float arithmetic ---- */
+/* Parses a JSON-grammar number at s[0..n) (copying the text). Returns 0 on syntax error. */
 pc_value *pc_parse_number(const char *s, int32_t n);
-/* Writes the canonical text of a number into buf (>= 32 bytes); returns its length. */
-int32_t pc_format_number(pc_value *v, char *buf);
-double pc_to_double(pc_value *v);
+/* The exact value of a number; digits of an int64 go to buf (>= 24 bytes). */
+void pc_num_dec(pc_value *v, pc_dec *out, char *buf);
+/* The number's text: written to buf (>= 24 bytes) for int64s, else the stored text. */
+const char *pc_num_text(pc_value *v, char *buf, int32_t *len);
+/* A number from decimal digits of a big integer (int64 when it fits). */
+pc_value *pc_num_from_bn(int neg, pc_bn *mag);
+/* OPA's NumberToInt: the number as an exact big integer when its value is an integer (1.0 and
+ * 1e3 included). OPA versions before 1.x rounded such integers to 64 significant bits first;
+ * current OPA and Portcullis keep them exact. */
+int pc_num_to_bn(pc_value *v, int *neg, pc_bn *mag);
+/* Go's big.Float at 64-bit precision, the representation OPA's arithmetic falls back to:
+ * value = (-1)^neg * m * 2^e, m's top bit set; m == 0 is a (signed) zero. */
+typedef struct { int neg; uint64_t m; int32_t e; } pc_bf;
+void pc_bf_from_num(pc_value *v, pc_bf *out);
+void pc_bf_add(pc_bf *r, const pc_bf *x, const pc_bf *y, int subtract);
+void pc_bf_mul(pc_bf *r, const pc_bf *x, const pc_bf *y);
+void pc_bf_quo(pc_bf *r, const pc_bf *x, const pc_bf *y);
+/* OPA's FloatToNumber: the shortest text ('f' for integers, else 'g'), as a number. */
+pc_value *pc_num_from_bf(const pc_bf *x);
+/* Integer part (toward zero) of x, and whether x had a fraction. */
+void pc_bf_trunc(const pc_bf *x, pc_bn *mag, int *fraction);
+/* The bignum paths are quadratic: arithmetic on numbers beyond these sizes aborts evaluation
+ * ("number too large for arithmetic") instead of running for minutes. Parsing, comparing and
+ * dumping such numbers works at any size. */
+#define PC_NUM_MAX_DIGITS 2000
+#define PC_NUM_MAX_EXP10 5000
+#define PC_NUM_MAX_EXP2 20000
+void pc_check_size_dec(const pc_dec *d);
+void pc_num_check_size(pc_value *v);
 
 /* ---- json.c ---- */
 typedef struct { char *buf; uint32_t len, cap; } pc_sb;

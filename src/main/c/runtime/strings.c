@@ -406,32 +406,33 @@ EXPORT("pc_bi_concat") pc_value *pc_bi_concat(pc_value *delim, pc_value *coll) {
     return pc_str(sb.buf ? sb.buf : "", (int32_t)sb.len);
 }
 
+/* OPA: the base must be the number 2, 8, 10 or 16 as written (10.0 is not); a non-integer input
+ * is truncated toward zero after rounding to a 64-bit big.Float. Integers are exact at any size
+ * (OPA's evaluator would round those beyond 2^64 to 64 significant bits first). */
 EXPORT("pc_bi_format_int") pc_value *pc_bi_format_int(pc_value *n, pc_value *base) {
     int64_t b;
     if (!n || n->type != PC_NUMBER || !pc_is_int(base, &b) ||
         (b != 2 && b != 8 && b != 10 && b != 16)) {
         return 0;
     }
-    int64_t i;
-    if (n->is_float) {
-        double d = __builtin_trunc(n->u.d);
-        if (!(d > -9223372036854775808.0 && d < 9223372036854775808.0)) {
-            return 0; /* beyond int64: OPA would print a big integer; not representable here */
-        }
-        i = (int64_t)d;
-    } else {
-        i = n->u.i;
+    pc_bn mag;
+    int neg;
+    if (!pc_num_to_bn(n, &neg, &mag)) {
+        pc_bf f;
+        int fraction;
+        pc_bf_from_num(n, &f);
+        pc_bf_trunc(&f, &mag, &fraction);
+        neg = f.neg;
     }
-    char tmp[72];
+    neg = neg && mag.n != 0;
+    char *tmp = pc_alloc((uint32_t)pc_bn_bitlen(&mag) + 2);
     int32_t k = 0;
-    uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
     do {
-        tmp[k++] = "0123456789abcdef"[u % (uint64_t)b];
-        u /= (uint64_t)b;
-    } while (u);
+        tmp[k++] = "0123456789abcdef"[pc_bn_div_small(&mag, (uint32_t)b)];
+    } while (mag.n > 0);
     char *out = pc_alloc((uint32_t)k + 2);
     int32_t o = 0;
-    if (i < 0) {
+    if (neg) {
         out[o++] = '-';
     }
     while (k) {

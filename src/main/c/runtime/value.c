@@ -5,9 +5,9 @@
  */
 #include "pc.h"
 
-static pc_value null_v = {PC_NULL, 0, 0, 0, {0}, 0};
-static pc_value false_v = {PC_BOOLEAN, 0, 0, 0, {.b = 0}, 0};
-static pc_value true_v = {PC_BOOLEAN, 0, 0, 0, {.b = 1}, 0};
+static pc_value null_v = {PC_NULL, 0, 0, 0, {0}, {0}};
+static pc_value false_v = {PC_BOOLEAN, 0, 0, 0, {.b = 0}, {0}};
+static pc_value true_v = {PC_BOOLEAN, 0, 0, 0, {.b = 1}, {0}};
 
 static pc_value *new_value(uint8_t type) {
     pc_value *v = pc_alloc(sizeof(pc_value));
@@ -22,13 +22,6 @@ EXPORT("pc_bool") pc_value *pc_bool(int32_t b) { return b ? &true_v : &false_v; 
 EXPORT("pc_int") pc_value *pc_int(int64_t i) {
     pc_value *v = new_value(PC_NUMBER);
     v->u.i = i;
-    return v;
-}
-
-EXPORT("pc_float") pc_value *pc_float(double d) {
-    pc_value *v = new_value(PC_NUMBER);
-    v->is_float = 1;
-    v->u.d = d;
     return v;
 }
 
@@ -260,23 +253,10 @@ void pc_set_finish(pc_value *set) {
 EXPORT("pc_type") int32_t pc_type(pc_value *v) { return v ? v->type : 0; }
 
 int pc_is_int(pc_value *v, int64_t *out) {
-    if (!v || v->type != PC_NUMBER) {
+    if (!v || v->type != PC_NUMBER || v->is_float != PC_NUM_INT) {
         return 0;
     }
-    if (!v->is_float) {
-        *out = v->u.i;
-        return 1;
-    }
-    double d = v->u.d;
-    /* 2^63 is exactly representable; anything at or beyond it cannot be an int64. */
-    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) {
-        return 0;
-    }
-    int64_t i = (int64_t)d;
-    if ((double)i != d) {
-        return 0;
-    }
-    *out = i;
+    *out = v->u.i;
     return 1;
 }
 

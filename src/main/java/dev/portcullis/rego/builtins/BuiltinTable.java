@@ -60,7 +60,7 @@ public final class BuiltinTable {
         nat("format_int(number, number) -> string");
         nat("to_number(null | boolean | number | string) -> number");
         nat("numbers.range(number, number) -> array[number]");
-        todo("numbers.range_step(number, number, number) -> array[number]");
+        nat("numbers.range_step(number, number, number) -> array[number]");
         nat("count(string | array[any] | object[any: any] | set[any]) -> number");
         nat("sum(array[number] | set[number]) -> number");
         nat("product(array[number] | set[number]) -> number");

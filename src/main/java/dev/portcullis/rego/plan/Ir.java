@@ -44,7 +44,11 @@ public final class Ir {
 
     public record IntConst(long value) implements Constant {}
 
-    public record FloatConst(double value) implements Constant {}
+    /**
+     * A number that is not a plain int64 literal (2.5, 1e3, 2e308, 123456789012345678901234): kept
+     * as its literal text, which the runtime holds exactly, as OPA does.
+     */
+    public record NumConst(String text) implements Constant {}
 
     public record StringConst(String value) implements Constant {}
 

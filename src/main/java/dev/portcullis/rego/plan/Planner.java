@@ -870,20 +870,21 @@ public final class Planner {
         return t;
     }
 
+    /**
+     * Plain integer literals that fit a long are int constants; any other number keeps its text
+     * (OPA's numbers are their text: 1.0 and 1e3 are not the integer 1000 to sprintf or
+     * json.marshal, and 2e308 is not infinite).
+     */
     static Ir.Constant number(Term.Num n) {
         String s = n.text();
-        if (!s.contains(".") && !s.contains("e") && !s.contains("E")) {
+        if (s.matches("-?(0|[1-9][0-9]*)") && !s.equals("-0")) {
             try {
                 return new Ir.IntConst(Long.parseLong(s));
             } catch (NumberFormatException e) {
-                // too large for an integer: a float keeps its magnitude
+                // beyond a long: kept as text
             }
         }
-        double d = Double.parseDouble(s);
-        if (d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15) {
-            return new Ir.IntConst((long) d);
-        }
-        return new Ir.FloatConst(d);
+        return new Ir.NumConst(s);
     }
 
     private void planVar(Ctx ctx, Term.Var v, Env env, IntConsumer k) {

@@ -300,8 +300,8 @@ public final class CodeGen {
                 code.i32Const(b.value() ? 1 : 0).call(runtime("pc_bool"));
             } else if (c instanceof Ir.IntConst i) {
                 code.i64Const(i.value()).call(runtime("pc_int"));
-            } else if (c instanceof Ir.FloatConst f) {
-                code.f64Const(f.value()).call(runtime("pc_float"));
+            } else if (c instanceof Ir.NumConst n) {
+                code.i32Const(pool.string(n.text())).i32Const(ConstantPool.utf8Length(n.text())).call(runtime("pc_num"));
             } else if (c instanceof Ir.StringConst s) {
                 code.i32Const(pool.string(s.value())).i32Const(ConstantPool.utf8Length(s.value())).call(runtime("pc_str"));
             }

@@ -37,20 +37,16 @@ class JsonTest {
         assertEquals(out.append('}').toString(), rt.roundTrip(in.append('}').toString()));
     }
 
+    /** OPA keeps a number's text: what comes in goes out unchanged (and compares by value). */
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "0|0", "-0|0", "1.0|1", "2.50|2.5", "-1.5e3|-1500", "1e2|100", "1E+2|100",
-        "9223372036854775807|9223372036854775807", "-9223372036854775808|-9223372036854775808",
-        "9223372036854775808|9223372036854776000", "1e21|1e+21", "1.5e-7|1.5e-7", "0.000001|0.000001",
-        "123456789012345678901234567890|1.2345678901234568e+29", "0.1|0.1", "0.30000000000000004|0.30000000000000004",
-        "3.141592653589793|3.141592653589793", "1e15|1000000000000000", "1e20|100000000000000000000",
-        "5e-324|5e-324", "2.2250738585072014e-308|2.2250738585072014e-308",
-        "1.7976931348623157e308|1.7976931348623157e+308", "1e-400|0", "123.456e-2|1.23456",
-        "0.1000000000000000055511151231257827|0.1", "100000000000000000000000|1e+23",
-        "4.35|4.35", "1e-7|1e-7", "-0.0000012345|-0.0000012345"
+    @ValueSource(strings = {
+        "0", "-0", "1.0", "2.50", "-1.5e3", "1e2", "1E+2", "9223372036854775807", "-9223372036854775808",
+        "9223372036854775808", "1e21", "1.5e-7", "123456789012345678901234567890", "0.1000000000000000055511151231257827",
+        "5e-324", "1e-400", "1e400", "-1e309", "1.8e308", "100000000000000000000000"
     })
-    void numbersAreCanonical(String in, String out) {
-        assertEquals(out, rt.roundTrip(in));
+    void numbersKeepTheirText(String in) {
+        assertEquals(in, rt.roundTrip(in));
+        assertEquals("[" + in + "]", rt.roundTrip("[" + in + "]"));
     }
 
     @Test
@@ -58,10 +54,10 @@ class JsonTest {
         assertEquals("[12345678901234567,-12345678901234567]", rt.roundTrip("[12345678901234567,-12345678901234567]"));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"1e400", "-1e309", "1.8e308"})
-    void numbersBeyondDoubleRangeAreRejected(String in) {
-        assertNull(rt.roundTrip(in), "NaN/Infinity cannot be represented, so the document is rejected");
+    @Test
+    void setsDeduplicateNumbersByValueKeepingTheFirstText() {
+        assertEquals("[1.0,2]", rt.roundTrip("{\"a\":[1.0,2]}").replaceAll("^\\{\"a\":|}$", ""));
+        assertEquals("{1.0,2}", rt.vdump(rt.value("{1.0, 1, 2, 2.0}")));
     }
 
     @Test
