@@ -105,7 +105,7 @@ public final class BuiltinTable {
         nat("trim_prefix(string, string) -> string");
         nat("trim_suffix(string, string) -> string");
         nat("trim_space(string) -> string");
-        decl(HOST, "sprintf(string, array[any]) -> string");
+        nat("sprintf(string, array[any]) -> string");
         todo("strings.any_prefix_match(string | array[string] | set[string], string | array[string] | set[string]) -> boolean");
         todo("strings.any_suffix_match(string | array[string] | set[string], string | array[string] | set[string]) -> boolean");
         todo("strings.count(string, string) -> number");
