@@ -99,6 +99,8 @@ pc_value *pc_bi_type_name(pc_value *x);
 pc_value *pc_bi_object_keys(pc_value *x);
 pc_value *pc_bi_array_reverse(pc_value *x);
 pc_value *pc_bi_union(pc_value *x);           /* union(set of sets) */
+pc_value *pc_bi_units_parse(pc_value *x);
+pc_value *pc_bi_units_parse_bytes(pc_value *x);
 pc_value *pc_bi_intersection(pc_value *x);    /* intersection(set of sets) */
 /* arity 2 */
 pc_value *pc_bi_numbers_range(pc_value *a, pc_value *b);

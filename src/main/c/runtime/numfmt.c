@@ -322,6 +322,11 @@ void pc_bf_from_num(pc_value *v, pc_bf *out) {
     char buf[24];
     pc_dec d;
     pc_num_dec(v, &d, buf);
+    pc_bf_from_dec(&d, out);
+}
+
+void pc_bf_from_dec(const pc_dec *dp, pc_bf *out) {
+    pc_dec d = *dp;
     if (d.nd == 0) {
         out->neg = d.neg;
         out->m = 0;

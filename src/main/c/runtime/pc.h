@@ -144,6 +144,7 @@ int pc_num_to_bn(pc_value *v, int *neg, pc_bn *mag);
  * value = (-1)^neg * m * 2^e, m's top bit set; m == 0 is a (signed) zero. */
 typedef struct { int neg; uint64_t m; int32_t e; } pc_bf;
 void pc_bf_from_num(pc_value *v, pc_bf *out);
+void pc_bf_from_dec(const pc_dec *d, pc_bf *out);
 void pc_bf_add(pc_bf *r, const pc_bf *x, const pc_bf *y, int subtract);
 void pc_bf_mul(pc_bf *r, const pc_bf *x, const pc_bf *y);
 void pc_bf_quo(pc_bf *r, const pc_bf *x, const pc_bf *y);

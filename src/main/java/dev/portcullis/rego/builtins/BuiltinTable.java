@@ -73,8 +73,8 @@ public final class BuiltinTable {
         todo("bits.negate(number) -> number");
         todo("bits.lsh(number, number) -> number");
         todo("bits.rsh(number, number) -> number");
-        todo("units.parse(string) -> number");
-        todo("units.parse_bytes(string) -> number");
+        nat("units.parse(string) -> number");
+        nat("units.parse_bytes(string) -> number");
         todo("rand.intn(string, number) -> number", Flag.NONDETERMINISTIC);
 
         // ---- types
