@@ -99,6 +99,8 @@ pc_value *pc_bi_type_name(pc_value *x);
 pc_value *pc_bi_object_keys(pc_value *x);
 pc_value *pc_bi_array_reverse(pc_value *x);
 pc_value *pc_bi_union(pc_value *x);           /* union(set of sets) */
+pc_value *pc_bi_units_parse(pc_value *x);
+pc_value *pc_bi_units_parse_bytes(pc_value *x);
 pc_value *pc_bi_intersection(pc_value *x);    /* intersection(set of sets) */
 /* arity 2 */
 pc_value *pc_bi_numbers_range(pc_value *a, pc_value *b);
@@ -123,7 +125,7 @@ pc_value *pc_bi_numbers_range_step(pc_value *a, pc_value *b, pc_value *step);
 pc_value *pc_bi_substring(pc_value *s, pc_value *start, pc_value *length); /* code points; length < 0 → to end */
 pc_value *pc_bi_object_get(pc_value *obj, pc_value *key, pc_value *dflt);  /* key may be an array path */
 pc_value *pc_bi_array_slice(pc_value *arr, pc_value *start, pc_value *stop);
-/* sprintf is the only host builtin: generated code calls the import opa_builtin2(id, 0, fmt, args). */
+pc_value *pc_bi_sprintf(pc_value *format, pc_value *values);  /* Go's fmt, as OPA formats its operands */
 
 /* ---- per-evaluation rule cache ----
  * A counter that changes at the start of every evaluation (never 0). Generated rule functions

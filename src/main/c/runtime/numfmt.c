@@ -322,6 +322,11 @@ void pc_bf_from_num(pc_value *v, pc_bf *out) {
     char buf[24];
     pc_dec d;
     pc_num_dec(v, &d, buf);
+    pc_bf_from_dec(&d, out);
+}
+
+void pc_bf_from_dec(const pc_dec *dp, pc_bf *out) {
+    pc_dec d = *dp;
     if (d.nd == 0) {
         out->neg = d.neg;
         out->m = 0;
@@ -595,4 +600,227 @@ pc_value *pc_num_from_bf(const pc_bf *x) {
         }
     }
     return pc_num(sb.buf, (int32_t)sb.len);
+}
+
+/* ---------------------------------------------------------------- float64 (strconv) */
+
+static double bits_to_double(uint64_t u) {
+    union { uint64_t u; double d; } x = {.u = u};
+    return x.d;
+}
+
+static uint64_t double_bits(double d) {
+    union { double d; uint64_t u; } x = {.d = d};
+    return x.u;
+}
+
+/* strconv.ParseFloat(text, 64): correctly rounded, subnormals included; 0 on overflow */
+int pc_num_to_double(pc_value *v, double *out) {
+    char buf[24];
+    pc_dec d;
+    pc_num_dec(v, &d, buf);
+    if (d.nd == 0) {
+        *out = d.neg ? -0.0 : 0.0;
+        return 1;
+    }
+    if (d.nd + d.exp > 310) {
+        return 0;
+    }
+    if (d.nd + d.exp < -330) {
+        *out = d.neg ? -0.0 : 0.0;
+        return 1;
+    }
+    pc_bn N;
+    pc_bn_init(&N, d.nd / 9 + 4);
+    pc_bn_from_digits(&N, d.d, d.nd);
+    int32_t e2 = 0;
+    int sticky = 0;
+    if (d.exp >= 0) {
+        pc_bn_mul_pow10(&N, d.exp);
+    } else {
+        pc_bn P;
+        pc_bn_init(&P, 4);
+        pc_bn_set_u64(&P, 1);
+        pc_bn_mul_pow10(&P, -d.exp);
+        int32_t s = pc_bn_bitlen(&P) - pc_bn_bitlen(&N) + 56;
+        if (s < 0) {
+            s = 0;
+        }
+        pc_bn_shl(&N, s);
+        pc_bn Q, R;
+        pc_bn_init(&Q, 4);
+        pc_bn_init(&R, P.n + 2);
+        pc_bn_divmod(&Q, &R, &N, &P);
+        N = Q;
+        sticky = R.n != 0;
+        e2 = -s;
+    }
+    int32_t L = pc_bn_bitlen(&N);
+    int32_t lead = e2 + L - 1;
+    if (lead > 1023) {
+        return 0;
+    }
+    int32_t u = lead - 52 < -1074 ? -1074 : lead - 52;
+    int32_t shift = u - e2;
+    uint64_t m;
+    if (shift > 0) {
+        int half = pc_bn_bit(&N, shift - 1);
+        int rest = sticky || pc_bn_any_below(&N, shift - 1);
+        pc_bn_shr(&N, shift);
+        m = N.n ? (N.w[0] | (N.n > 1 ? (uint64_t)N.w[1] << 32 : 0)) : 0;
+        if (half && (rest || (m & 1))) {
+            m++;
+            if (m == (1ull << 53)) {
+                m >>= 1;
+                u++;
+                if (u + 52 > 1023) {
+                    return 0;
+                }
+            }
+        }
+    } else {
+        pc_bn_shl(&N, -shift);
+        m = N.w[0] | (N.n > 1 ? (uint64_t)N.w[1] << 32 : 0);
+    }
+    uint64_t bits;
+    if (m >= (1ull << 52)) {
+        bits = ((uint64_t)(u + 52 + 1023) << 52) | (m - (1ull << 52));
+    } else {
+        bits = m; /* subnormal (u == -1074) or zero */
+    }
+    if (d.neg) {
+        bits |= 1ull << 63;
+    }
+    *out = bits_to_double(bits);
+    return 1;
+}
+
+/* compares positive decimals a and b (digits without trailing zeros, value 0.d * 10^dp) */
+static int dec_cmp(const decimal *a, const decimal *b) {
+    if (a->nd == 0 || b->nd == 0) {
+        return (a->nd != 0) - (b->nd != 0);
+    }
+    if (a->dp != b->dp) {
+        return a->dp < b->dp ? -1 : 1;
+    }
+    int32_t n = a->nd > b->nd ? a->nd : b->nd;
+    for (int32_t i = 0; i < n; i++) {
+        char x = i < a->nd ? a->d[i] : '0', y = i < b->nd ? b->d[i] : '0';
+        if (x != y) {
+            return x < y ? -1 : 1;
+        }
+    }
+    return 0;
+}
+
+/* the exact decimal of |d| (finite) */
+void pc_double_decimal(double v, char **digits, int32_t *nd, int32_t *dp) {
+    uint64_t bits = double_bits(v) & ~(1ull << 63);
+    int32_t be = (int32_t)(bits >> 52);
+    uint64_t m = bits & ((1ull << 52) - 1);
+    int32_t e = be == 0 ? -1074 : be - 1075;
+    if (be) {
+        m |= 1ull << 52;
+    }
+    decimal d;
+    pc_bn M;
+    bn_of_u64(&M, m, 0);
+    exact_decimal(&M, e, &d);
+    *digits = d.d;
+    *nd = d.nd;
+    *dp = d.dp;
+}
+
+/* the shortest digits that read back as v (nearest among them), as strconv's 'g' -1 */
+void pc_double_shortest(double v, char **digits, int32_t *nd, int32_t *dp) {
+    uint64_t bits = double_bits(v) & ~(1ull << 63);
+    if (bits == 0) {
+        *digits = "0";
+        *nd = 0;
+        *dp = 0;
+        return;
+    }
+    int32_t be = (int32_t)(bits >> 52);
+    uint64_t m = bits & ((1ull << 52) - 1);
+    int32_t e = be == 0 ? -1074 : be - 1075;
+    if (be) {
+        m |= 1ull << 52;
+    }
+    decimal x, lo, hi;
+    pc_bn M;
+    bn_of_u64(&M, m, 0);
+    exact_decimal(&M, e, &x);
+    pc_bn H;
+    bn_of_u64(&H, 2 * m + 1, 0);
+    exact_decimal(&H, e - 1, &hi);
+    pc_bn Lo;
+    if (m == (1ull << 52) && be > 1) {
+        bn_of_u64(&Lo, 4 * m - 1, 0);
+        exact_decimal(&Lo, e - 2, &lo);
+    } else {
+        bn_of_u64(&Lo, 2 * m - 1, 0);
+        exact_decimal(&Lo, e - 1, &lo);
+    }
+    int inclusive = (m & 1) == 0;
+    char *cand = pc_alloc((uint32_t)x.nd + 2);
+    for (int32_t n = 1; n <= x.nd; n++) {
+        /* truncation and truncation + 1 unit in the n-th digit */
+        decimal best = {0, 0, 0};
+        int best_dist_up = 0, found = 0;
+        for (int up = 0; up <= 1; up++) {
+            decimal c;
+            char *cd = pc_alloc((uint32_t)n + 2);
+            memcpy(cd, x.d, (size_t)n);
+            c.d = cd;
+            c.nd = n;
+            c.dp = x.dp;
+            if (up) {
+                int32_t j = n - 1;
+                while (j >= 0 && cd[j] == '9') {
+                    cd[j--] = '0';
+                }
+                if (j < 0) {
+                    cd[0] = '1';
+                    c.nd = 1;
+                    c.dp++;
+                } else {
+                    cd[j]++;
+                }
+            }
+            while (c.nd > 0 && c.d[c.nd - 1] == '0') {
+                c.nd--;
+            }
+            int cl = dec_cmp(&c, &lo), ch = dec_cmp(&c, &hi);
+            int ok = (inclusive ? cl >= 0 : cl > 0) && (inclusive ? ch <= 0 : ch < 0);
+            if (!ok) {
+                continue;
+            }
+            if (!found) {
+                best = c;
+                best_dist_up = up;
+                found = 1;
+            } else {
+                /* both fit: the nearer one; x's next digit decides (>= '5' rounds up, as ties are
+                 * impossible to distinguish further only when exactly half: then even) */
+                char next = n < x.nd ? x.d[n] : '0';
+                int exact_half = next == '5' && n + 1 == x.nd;
+                int take_up = exact_half ? ((x.d[n - 1] - '0') & 1) : next >= '5';
+                if (take_up) {
+                    best = c;
+                    best_dist_up = 1;
+                }
+            }
+        }
+        (void)best_dist_up;
+        if (found) {
+            memcpy(cand, best.d, (size_t)best.nd);
+            *digits = cand;
+            *nd = best.nd;
+            *dp = best.dp;
+            return;
+        }
+    }
+    *digits = x.d;
+    *nd = x.nd;
+    *dp = x.dp;
 }

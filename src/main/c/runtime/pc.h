@@ -144,6 +144,7 @@ int pc_num_to_bn(pc_value *v, int *neg, pc_bn *mag);
  * value = (-1)^neg * m * 2^e, m's top bit set; m == 0 is a (signed) zero. */
 typedef struct { int neg; uint64_t m; int32_t e; } pc_bf;
 void pc_bf_from_num(pc_value *v, pc_bf *out);
+void pc_bf_from_dec(const pc_dec *d, pc_bf *out);
 void pc_bf_add(pc_bf *r, const pc_bf *x, const pc_bf *y, int subtract);
 void pc_bf_mul(pc_bf *r, const pc_bf *x, const pc_bf *y);
 void pc_bf_quo(pc_bf *r, const pc_bf *x, const pc_bf *y);
@@ -151,6 +152,12 @@ void pc_bf_quo(pc_bf *r, const pc_bf *x, const pc_bf *y);
 pc_value *pc_num_from_bf(const pc_bf *x);
 /* Integer part (toward zero) of x, and whether x had a fraction. */
 void pc_bf_trunc(const pc_bf *x, pc_bn *mag, int *fraction);
+/* strconv.ParseFloat: the correctly rounded double of a number; 0 when it overflows a double. */
+int pc_num_to_double(pc_value *v, double *out);
+/* Digits of |v| (no trailing zeros; value 0.d * 10^dp): exact, or the shortest that read back. */
+void pc_double_decimal(double v, char **digits, int32_t *nd, int32_t *dp);
+void pc_double_shortest(double v, char **digits, int32_t *nd, int32_t *dp);
+
 /* The bignum paths are quadratic: arithmetic on numbers beyond these sizes aborts evaluation
  * ("number too large for arithmetic") instead of running for minutes. Parsing, comparing and
  * dumping such numbers works at any size. */
@@ -164,6 +171,9 @@ void pc_num_check_size(pc_value *v);
 typedef struct { char *buf; uint32_t len, cap; } pc_sb;
 void pc_sb_put(pc_sb *sb, const char *s, uint32_t n);
 void pc_sb_putc(pc_sb *sb, char c);
+/* ---- sprintf.c ---- */
+/* OPA's Value.String(): ["a", 1], {"k": v}, {1, 2}, set() */
+void pc_rego_text(pc_sb *sb, pc_value *v, int32_t depth);
 pc_value *pc_parse(const char *s, int32_t len, int rego_syntax);
 const char *pc_dump(pc_value *v, int rego_syntax);
 

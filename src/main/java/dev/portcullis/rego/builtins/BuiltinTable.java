@@ -73,8 +73,8 @@ public final class BuiltinTable {
         todo("bits.negate(number) -> number");
         todo("bits.lsh(number, number) -> number");
         todo("bits.rsh(number, number) -> number");
-        todo("units.parse(string) -> number");
-        todo("units.parse_bytes(string) -> number");
+        nat("units.parse(string) -> number");
+        nat("units.parse_bytes(string) -> number");
         todo("rand.intn(string, number) -> number", Flag.NONDETERMINISTIC);
 
         // ---- types
@@ -105,7 +105,7 @@ public final class BuiltinTable {
         nat("trim_prefix(string, string) -> string");
         nat("trim_suffix(string, string) -> string");
         nat("trim_space(string) -> string");
-        decl(HOST, "sprintf(string, array[any]) -> string");
+        nat("sprintf(string, array[any]) -> string");
         todo("strings.any_prefix_match(string | array[string] | set[string], string | array[string] | set[string]) -> boolean");
         todo("strings.any_suffix_match(string | array[string] | set[string], string | array[string] | set[string]) -> boolean");
         todo("strings.count(string, string) -> number");
