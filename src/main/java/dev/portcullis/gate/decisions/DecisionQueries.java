@@ -157,10 +157,22 @@ public class DecisionQueries {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(("s:" + seq).getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** Whether {@code cursor} has the form {@link Page#nextCursor()} takes (checked before any query). */
+    public static boolean validCursor(String cursor) {
+        if (cursor == null || cursor.length() > 32) {
+            return false;
+        }
+        try {
+            return decodeCursor(cursor) > 0;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     static long decodeCursor(String cursor) {
         try {
             String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-            if (!s.startsWith("s:")) {
+            if (!s.startsWith("s:") || s.length() < 3 || s.length() > 21 || !s.substring(2).chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new IllegalArgumentException("invalid cursor");
             }
             return Long.parseLong(s.substring(2));
