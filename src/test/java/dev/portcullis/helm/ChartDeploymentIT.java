@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import dev.portcullis.gate.decisionlog.LogReceiver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,8 @@ class ChartDeploymentIT {
             + "{\"sev\":\"SEV2\",\"status\":\"declared\",\"ic\":\"ana\",\"tech_lead\":\"bo\",\"scribe\":\"cy\","
             + "\"policy_flags\":[\"none\"]},\"transition\":{\"to\":\"mitigating\"},\"actor\":{\"roles\":[\"ic\"]}}}";
 
+    static final String LOG_TOKEN = "it-log-" + Long.toHexString(System.nanoTime());
+    static LogReceiver receiver;
     static Path work;
     static String database;
     static Process service;
@@ -103,14 +106,20 @@ class ChartDeploymentIT {
                 "portcullis-db-credentials", Map.of("username", "postgres", "password", ""),
                 "portcullis-api-tokens", Map.of("tokens.properties",
                         "portcullis.auth.tokens.\"" + CLIENT_TOKEN + "\"=it-pipeline:client,responder\n"),
-                "portcullis-bundle-keys", Map.of(KEY_NAME, pem("PUBLIC KEY", release.getPublic().getEncoded())));
+                "portcullis-bundle-keys", Map.of(KEY_NAME, pem("PUBLIC KEY", release.getPublic().getEncoded())),
+                "portcullis-decision-log", Map.of("token", LOG_TOKEN));
 
         // 3. the chart as production renders it, on a free port and the test database
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
+        try (ServerSocket s = new ServerSocket(0)) {
+            receiver = new LogReceiver(s.getLocalPort());
+        }
+        receiver.start();
         rendered = Chart.template(List.of(Chart.PROD_VALUES), Map.of(
                 "httpPort", port,
+                "decisionLog.url", "http://127.0.0.1:" + receiver.port + "/logs",
                 "database.jdbcUrl", "jdbc:postgresql://" + PG + "/" + database));
 
         // 4. the pod: volumes become files under work/pod, the container gets its rendered environment
@@ -170,6 +179,9 @@ class ChartDeploymentIT {
 
     @AfterAll
     static void undeploy() throws Exception {
+        if (receiver != null) {
+            receiver.stop();
+        }
         if (service != null) {
             service.destroy();
             if (!service.waitFor(20, TimeUnit.SECONDS)) {
@@ -226,6 +238,15 @@ class ChartDeploymentIT {
         assertEquals(v.path("sha256").asText(), decision.at("/bundle/sha256").asText(), d.body());
         assertTrue(decision.path("error").isNull() && decision.path("allow").isBoolean(), d.body());
 
+        // the decision reaches the decision-log collector, authenticated with the token from its Secret
+        String id = decision.path("decision_id").asText();
+        long shippedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!receiver.decisionIds().contains(id) && System.nanoTime() < shippedBy) {
+            Thread.sleep(200);
+        }
+        assertTrue(receiver.decisionIds().contains(id), "decision " + id + " not shipped\n" + tail());
+        assertEquals("Bearer " + LOG_TOKEN, receiver.uploads.get(0).authorization());
+
         // production knows no dev token
         assertEquals(401, get("/v1/bundles", "dev-client").statusCode());
     }
@@ -241,6 +262,7 @@ class ChartDeploymentIT {
         assertTrue(text.contains("Listening on"), text);
         assertFalse(text.contains("Unrecognized configuration key"), "the chart sets a key the service ignores:\n" + text);
         assertFalse(text.contains(CLIENT_TOKEN), "a bearer token was logged");
+        assertFalse(text.contains(LOG_TOKEN), "the decision-log token was logged");
         assertFalse(text.contains("PRIVATE KEY"));
     }
 

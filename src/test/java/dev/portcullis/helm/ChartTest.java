@@ -151,6 +151,8 @@ class ChartTest {
             assertTrue(p.getProperty("quarkus.datasource.jdbc.url").startsWith("jdbc:postgresql://"));
         }
         assertTrue(prod.applicationProperties().getProperty("quarkus.datasource.jdbc.url").contains("sslmode=verify-full"));
+        assertEquals("/input/subject/email", prod.applicationProperties().getProperty("portcullis.decision-log.erase"));
+        assertTrue(dflt.applicationProperties().getProperty("portcullis.decision-log.url") == null, "off by default");
     }
 
     @Test
@@ -231,7 +233,8 @@ class ChartTest {
             }
             // the environment names quarkus settings too (QUARKUS_FOO_BAR = quarkus.foo.bar)
             for (String name : env(r).keySet()) {
-                assertTrue(name.startsWith("QUARKUS_") || name.equals("JAVA_TOOL_OPTIONS"), name);
+                assertTrue(name.startsWith("QUARKUS_") || name.equals("JAVA_TOOL_OPTIONS")
+                        || ConfigCatalog.keys().stream().anyMatch(k -> envName(k.name()).equals(name)), name);
             }
         }
     }
@@ -255,7 +258,7 @@ class ChartTest {
                 assertTrue(v.path("secret").isMissingNode() || v.at("/secret/items").size() > 0,
                         "secret volume " + v.path("name").asText() + " must name its keys");
             }
-            assertEquals(4, keys.size(), keys.toString());
+            assertEquals(r == prod ? 5 : 4, keys.size(), keys.toString());
             for (String key : keys) {
                 assertTrue(documented(lines, key), "Secret key " + key + " is not a commented value in values.yaml");
             }
@@ -312,6 +315,11 @@ class ChartTest {
             }
         }
         return false;
+    }
+
+    /** MicroProfile Config's environment form of a key: non-alphanumerics to '_', upper case. */
+    static String envName(String key) {
+        return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(java.util.Locale.ROOT);
     }
 
     static Map<String, String> env(Chart.Rendered r) {

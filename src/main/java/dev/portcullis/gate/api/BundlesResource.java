@@ -11,7 +11,11 @@ import dev.portcullis.gate.bundles.ShadowReport;
 import dev.portcullis.gate.bundles.UnknownBundleException;
 import dev.portcullis.gate.security.Allowed;
 import dev.portcullis.gate.security.Role;
+import dev.portcullis.gate.bundles.Names;
+import dev.portcullis.gate.decide.InputRejectedException;
+import dev.portcullis.gate.decide.RequestParser;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -47,9 +51,11 @@ public class BundlesResource {
     public record Uploaded(String name, Version version) {}
 
     private final BundleRegistry registry;
+    private final RequestParser parser;
 
-    BundlesResource(BundleRegistry registry) {
+    BundlesResource(BundleRegistry registry, RequestParser parser) {
         this.registry = registry;
+        this.parser = parser;
     }
 
     @GET
@@ -79,15 +85,15 @@ public class BundlesResource {
 
     @POST
     @Path("/{name}/activate")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes(MediaType.WILDCARD)
     @Allowed(Role.ADMIN)
-    public Response activate(@PathParam("name") String name, JsonNode body, @Context ContainerRequestContext ctx) {
-        JsonNode rev = body == null ? null : body.get("revision");
-        if (rev == null || !rev.isTextual()) {
-            return ApiError.response(Response.Status.BAD_REQUEST, "invalid_request", "body must be {\"revision\": \"...\"}");
-        }
+    public Response activate(@PathParam("name") String name, byte[] body, @Context ContainerRequestContext ctx) {
         try {
-            return Response.ok(Version.of(registry.activate(name, rev.asText(), Callers.of(ctx).name()))).build();
+            checkName(name);
+            String revision = revisionMember(body, false);
+            return Response.ok(Version.of(registry.activate(name, revision, Callers.of(ctx).name()))).build();
+        } catch (InputRejectedException e) {
+            return ApiError.response(e.status(), e.code(), e.getMessage());
         } catch (UnknownBundleException e) {
             return ApiError.response(Response.Status.NOT_FOUND, "unknown_bundle", e.getMessage());
         } catch (BundleRejectedException e) {
@@ -97,10 +103,18 @@ public class BundlesResource {
 
     @POST
     @Path("/{name}/rollback")
+    @Consumes(MediaType.WILDCARD)
     @Allowed(Role.ADMIN)
-    public Response rollback(@PathParam("name") String name, @Context ContainerRequestContext ctx) {
+    public Response rollback(@PathParam("name") String name, byte[] body, @Context ContainerRequestContext ctx) {
         try {
+            checkName(name);
+            // no body, or an empty object: anything else is a request this endpoint does not understand
+            if (body != null && body.length > 0 && parser.parseObject(body).size() > 0) {
+                throw invalid("rollback takes no body (or {})");
+            }
             return Response.ok(Version.of(registry.rollback(name, Callers.of(ctx).name()))).build();
+        } catch (InputRejectedException e) {
+            return ApiError.response(e.status(), e.code(), e.getMessage());
         } catch (UnknownBundleException e) {
             return ApiError.response(Response.Status.NOT_FOUND, "unknown_bundle", e.getMessage());
         } catch (BundleRejectedException e) {
@@ -108,19 +122,42 @@ public class BundlesResource {
         }
     }
 
+    /**
+     * Sets the shadow revision: the body is exactly {@code {"revision": "<revision>"}}, or
+     * {@code {"revision": null}} to clear it (as does {@code DELETE}). Any other body is refused,
+     * so a typo never clears a shadow silently.
+     */
     @PUT
     @Path("/{name}/shadow")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes(MediaType.WILDCARD)
     @Allowed(Role.ADMIN)
-    public Response setShadow(@PathParam("name") String name, JsonNode body) {
-        JsonNode rev = body == null ? null : body.get("revision");
+    public Response setShadow(@PathParam("name") String name, byte[] body) {
         try {
-            registry.setShadow(name, rev == null || rev.isNull() ? null : rev.asText());
+            checkName(name);
+            String revision = revisionMember(body, true);
+            registry.setShadow(name, revision);
             return Response.ok(registry.shadowReport(name)).build();
+        } catch (InputRejectedException e) {
+            return ApiError.response(e.status(), e.code(), e.getMessage());
         } catch (UnknownBundleException e) {
             return ApiError.response(Response.Status.NOT_FOUND, "unknown_bundle", e.getMessage());
         } catch (BundleRejectedException e) {
             return rejected(e);
+        }
+    }
+
+    @DELETE
+    @Path("/{name}/shadow")
+    @Allowed(Role.ADMIN)
+    public Response clearShadow(@PathParam("name") String name) {
+        try {
+            checkName(name);
+            registry.setShadow(name, null);
+            return Response.ok(registry.shadowReport(name)).build();
+        } catch (InputRejectedException e) {
+            return ApiError.response(e.status(), e.code(), e.getMessage());
+        } catch (UnknownBundleException e) {
+            return ApiError.response(Response.Status.NOT_FOUND, "unknown_bundle", e.getMessage());
         }
     }
 
@@ -129,11 +166,41 @@ public class BundlesResource {
     @Allowed({Role.STEWARD, Role.ADMIN})
     public Response shadow(@PathParam("name") String name) {
         try {
+            checkName(name);
             ShadowReport r = registry.shadowReport(name);
             return Response.ok(r).build();
+        } catch (InputRejectedException e) {
+            return ApiError.response(e.status(), e.code(), e.getMessage());
         } catch (UnknownBundleException e) {
             return ApiError.response(Response.Status.NOT_FOUND, "unknown_bundle", e.getMessage());
         }
+    }
+
+    private static void checkName(String name) {
+        if (!Names.bundleName(name)) {
+            throw invalid("bundle name must be " + Names.BUNDLE_NAME_RULE);
+        }
+    }
+
+    /** The body {@code {"revision": "..."}} (or, when {@code nullable}, {@code {"revision": null}}), strictly. */
+    private String revisionMember(byte[] body, boolean nullable) {
+        String shape = nullable ? "{\"revision\": \"...\"} or {\"revision\": null}" : "{\"revision\": \"...\"}";
+        JsonNode n = parser.parseObject(body);
+        JsonNode rev = n.get("revision");
+        if (n.size() != 1 || rev == null || !(rev.isTextual() || nullable && rev.isNull())) {
+            throw invalid("body must be exactly " + shape);
+        }
+        if (rev.isNull()) {
+            return null;
+        }
+        if (!Names.revision(rev.textValue())) {
+            throw invalid("revision must be " + Names.BUNDLE_NAME_RULE);
+        }
+        return rev.textValue();
+    }
+
+    private static InputRejectedException invalid(String message) {
+        return new InputRejectedException(RequestParser.INVALID_INPUT, 400, message);
     }
 
     private static String rev(BundleVersion v) {

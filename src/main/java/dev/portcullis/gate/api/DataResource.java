@@ -1,6 +1,5 @@
 package dev.portcullis.gate.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.gate.decide.DecisionOutcome;
@@ -14,11 +13,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import dev.portcullis.gate.bundles.Names;
+import dev.portcullis.gate.json.JsonText;
 
 /**
  * OPA's Data API ({@code POST /v1/data/{path}}), so existing OPA clients work unchanged. The
@@ -40,15 +41,25 @@ public class DataResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     @Allowed(Role.CLIENT)
-    public Response evaluate(@PathParam("path") String path, @QueryParam("provenance") boolean provenance,
-            byte[] body, @Context ContainerRequestContext ctx) {
+    public Response evaluate(@PathParam("path") String path, byte[] body, @Context UriInfo uri,
+            @Context ContainerRequestContext ctx) {
         String policy = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         DecisionOutcome o;
+        boolean provenance = false;
         try {
-            String input = null;
+            if (!Names.entrypoint(policy)) {
+                throw new InputRejectedException(RequestParser.INVALID_INPUT, 400,
+                        "the data path must be " + Names.ENTRYPOINT_RULE);
+            }
+            try {
+                provenance = new QueryParams(uri.getQueryParameters(), "provenance").bool("provenance", false);
+            } catch (IllegalArgumentException e) {
+                throw new InputRejectedException(RequestParser.INVALID_INPUT, 400, e.getMessage());
+            }
+            JsonText input = null;
             if (body != null && body.length > 0) {
-                JsonNode in = parser.parseObject(body).get("input");
-                input = in == null ? null : parser.write(in);
+                // OPA's body is {"input": ...}; other members are checked like everything else and ignored
+                input = parser.parseEnvelope(body, "input").raw();
             }
             o = decisions.decide(Callers.of(ctx), policy, input, DecisionService.Shape.DOCUMENT);
         } catch (InputRejectedException e) {

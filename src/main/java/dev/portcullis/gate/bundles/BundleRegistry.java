@@ -1,6 +1,5 @@
 package dev.portcullis.gate.bundles;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.gate.engine.Evaluation;
 import dev.portcullis.gate.engine.PolicyEngine;
 import dev.portcullis.gate.engine.SmokeResult;
@@ -27,7 +26,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,7 +45,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
+import dev.portcullis.gate.json.LogText;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -71,6 +69,12 @@ import org.jboss.logging.Logger;
  * New revisions of a name that already has an active version are never activated automatically; a name first seen
  * by the directory poller gets its default; an uploaded revision is not activated.
  *
+ * <p><b>Locking.</b> Bytes become versions through {@link BundleIntake} (verify, then a smoke
+ * evaluation under the engine's budget) without any lock held; only the short state changes
+ * (registering a version, an activation swap) take the registry lock, so a bundle that never
+ * finishes instantiating cannot stall activation or the poller. Directory scans are serialised
+ * among themselves by a separate lock.
+ *
  * <p><b>Shadow.</b> A shadow revision per name can be evaluated alongside the active one
  * ({@link #shadowEvaluate}); disagreements are counted, the last {@code shadow-history} kept in memory and every
  * one stored in {@code shadow_difference}.
@@ -79,7 +83,6 @@ import org.jboss.logging.Logger;
 public class BundleRegistry {
 
     private static final Logger LOG = Logger.getLogger(BundleRegistry.class);
-    static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     private static final String SUFFIX = ".tar.gz";
 
     private final BundlesConfig config;
@@ -91,10 +94,14 @@ public class BundleRegistry {
     private final Map<String, ConcurrentSkipListMap<String, BundleVersion>> versions = new ConcurrentHashMap<>();
     /** Sorted by name, so lookups that prefer the lowest name need no copy on the decision path. */
     private final Map<String, Slot> slots = new ConcurrentSkipListMap<>();
-    private final Map<Path, String> seen = new HashMap<>();
+    private final Map<Path, String> seen = new ConcurrentHashMap<>();
     private final Deque<Rejection> rejections = new ArrayDeque<>();
     private final Map<String, ActivationStore.Activation> recorded = new ConcurrentHashMap<>();
+    /** Guards registration and activation state; never held while a bundle is verified or instantiated. */
     private final Object lock = new Object();
+    /** Serialises directory scans (the poller, startup, explicit {@link #scan()} calls). */
+    private final Object scanLock = new Object();
+    private final BundleIntake intake;
     private final ExecutorService shadowExecutor;
     private volatile boolean started;
 
@@ -150,6 +157,7 @@ public class BundleRegistry {
         this.store = dataSource == null ? null : new ActivationStore(dataSource);
         this.root = Path.of(config.dir()).toAbsolutePath().normalize();
         this.keys = PublicKeys.load(config);
+        this.intake = new BundleIntake(config, engine, keys);
         this.shadowExecutor = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1000), r -> {
             Thread t = new Thread(r, "portcullis-shadow");
             t.setDaemon(true);
@@ -163,7 +171,7 @@ public class BundleRegistry {
 
     /** Restores recorded activations and loads every bundle file. Idempotent. */
     public void start() {
-        synchronized (lock) {
+        synchronized (scanLock) {
             if (started) {
                 return;
             }
@@ -180,7 +188,7 @@ public class BundleRegistry {
             }
             LOG.infof("bundle registry: dir=%s, signatures %s, %d public key(s) %s", root,
                     config.requireSignature() ? "required" : "optional", keys.size(), keys.keySet());
-            scanLocked(true);
+            scanDirectory(true);
             started = true;
         }
     }
@@ -199,12 +207,12 @@ public class BundleRegistry {
 
     /** Scans the bundle directory once; returns the versions loaded by this scan. */
     public List<BundleVersion> scan() {
-        synchronized (lock) {
-            return scanLocked(false);
+        synchronized (scanLock) {
+            return scanDirectory(false);
         }
     }
 
-    private List<BundleVersion> scanLocked(boolean startup) {
+    private List<BundleVersion> scanDirectory(boolean startup) {
         List<BundleVersion> added = new ArrayList<>();
         Set<String> touched = new LinkedHashSet<>();
         if (Files.isDirectory(root)) {
@@ -213,8 +221,8 @@ public class BundleRegistry {
                 if (name.startsWith(".") || !Files.isDirectory(dir)) {
                     continue;
                 }
-                if (!SAFE_NAME.matcher(name).matches()) {
-                    LOG.warnf("ignoring bundle directory %s: invalid bundle name", dir);
+                if (!Names.bundleName(name)) {
+                    LOG.warnf("ignoring bundle directory %s: invalid bundle name", LogText.quote(dir.toString()));
                     continue;
                 }
                 for (Path file : sorted(dir)) {
@@ -228,6 +236,12 @@ public class BundleRegistry {
                     }
                     seen.put(file, stamp);
                     String revision = fn.substring(0, fn.length() - SUFFIX.length());
+                    if (!Names.revision(revision)) {
+                        reject(new Rejection(file.toString(), name, null, BundleRejectedException.NAME_MISMATCH,
+                                "file name " + LogText.quote(fn) + " is not <revision>.tar.gz with a revision of "
+                                        + Names.BUNDLE_NAME_RULE, Instant.now()));
+                        continue;
+                    }
                     try {
                         BundleVersion v = loadFile(name, revision, file);
                         clearRejections(file.toString());
@@ -241,15 +255,17 @@ public class BundleRegistry {
                         reject(new Rejection(file.toString(), name, revision, e.reason(), e.getMessage(), Instant.now()));
                     } catch (IOException | UncheckedIOException e) {
                         seen.remove(file); // retry on the next scan
-                        LOG.warnf("cannot read %s: %s", file, e.getMessage());
+                        LOG.warnf("cannot read %s: %s", file, LogText.escape(e.getMessage()));
                     }
                 }
             }
         } else if (startup) {
             LOG.warnf("bundle directory %s does not exist; no bundles loaded", root);
         }
-        selectDefaults(startup ? versions.keySet() : touched);
-        engine.retain(retained());
+        synchronized (lock) {
+            selectDefaults(startup ? versions.keySet() : touched);
+            engine.retain(retained());
+        }
         return added;
     }
 
@@ -258,7 +274,7 @@ public class BundleRegistry {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             ds.forEach(out::add);
         } catch (IOException e) {
-            LOG.warnf("cannot list %s: %s", dir, e.getMessage());
+            LOG.warnf("cannot list %s: %s", dir, LogText.escape(e.getMessage()));
         }
         Collections.sort(out);
         return out;
@@ -281,62 +297,59 @@ public class BundleRegistry {
         return file.resolveSibling(file.getFileName() + ".sha256");
     }
 
+    /** Reads, checks and admits one file; null when that exact version is already loaded. */
     private BundleVersion loadFile(String name, String revision, Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         String sha = BundleDigest.sha256Hex(bytes);
         Path side = sidecar(file);
         if (Files.exists(side)) {
             String text = Files.readString(side, StandardCharsets.US_ASCII).trim();
-            String expected = text.isEmpty() ? "" : text.split("\\s+")[0].toLowerCase();
+            String expected = text.isEmpty() ? "" : text.split("\\s+")[0].toLowerCase(java.util.Locale.ROOT);
             if (!expected.equals(sha)) {
                 throw new BundleRejectedException(BundleRejectedException.DIGEST_MISMATCH, "sha256 of " + file + " is "
-                        + sha + " but " + side.getFileName() + " says " + expected);
+                        + sha + " but " + side.getFileName() + " says " + LogText.quote(expected));
             }
         }
+        if (alreadyLoaded(name, revision, sha, file.toString())) {
+            return null; // already loaded (e.g. uploaded, or the file was touched)
+        }
+        BundleIntake.Source source = BundleIntake.Source.file(file.toString(), name, revision);
+        BundleVersion v = intake.admit(intake.check(bytes, source), source);
+        return register(v) == v ? v : null;
+    }
+
+    /** True when {@code name@revision} is loaded with {@code sha}; a conflict when it is loaded with other bytes. */
+    private boolean alreadyLoaded(String name, String revision, String sha, String what) {
         BundleVersion existing = version(name, revision).orElse(null);
-        if (existing != null) {
-            if (existing.sha256().equals(sha)) {
-                return null; // already loaded (e.g. uploaded, or the file was touched)
+        if (existing == null) {
+            return false;
+        }
+        if (existing.sha256().equals(sha)) {
+            return true;
+        }
+        throw new BundleRejectedException(BundleRejectedException.REVISION_CONFLICT, name + "@" + revision
+                + " is already loaded with sha256 " + existing.sha256() + "; " + what + " has " + sha);
+    }
+
+    /**
+     * Adds an admitted version; returns it, or the version already registered under its name and
+     * revision with the same bytes (a concurrent intake of the same bundle).
+     */
+    private BundleVersion register(BundleVersion v) {
+        synchronized (lock) {
+            BundleVersion existing = version(v.name(), v.revision()).orElse(null);
+            if (existing != null) {
+                if (existing.sha256().equals(v.sha256())) {
+                    return existing;
+                }
+                throw new BundleRejectedException(BundleRejectedException.REVISION_CONFLICT, v.name() + "@"
+                        + v.revision() + " is already loaded with sha256 " + existing.sha256() + "; " + v.source()
+                        + " has " + v.sha256());
             }
-            throw new BundleRejectedException(BundleRejectedException.REVISION_CONFLICT, name + "@" + revision
-                    + " is already loaded with sha256 " + existing.sha256() + "; " + file + " has " + sha);
-        }
-        BundleVerifier.Verified vd = BundleVerifier.verify(bytes, keys, config.requireSignature());
-        String manifestRevision = vd.bundle().manifest().revision();
-        if (!manifestRevision.equals(revision)) {
-            throw new BundleRejectedException(BundleRejectedException.NAME_MISMATCH, "manifest revision \""
-                    + manifestRevision + "\" does not match the file name " + file.getFileName());
-        }
-        String metaName = metadataName(vd.bundle().manifest().metadata());
-        if (metaName != null && !metaName.equals(name)) {
-            throw new BundleRejectedException(BundleRejectedException.NAME_MISMATCH, "manifest metadata.name \""
-                    + metaName + "\" does not match the bundle directory " + name);
-        }
-        BundleVersion v = newVersion(name, vd, file.toString());
-        smoke(v);
-        versions.computeIfAbsent(name, k -> new ConcurrentSkipListMap<>(NaturalOrder.INSTANCE)).put(revision, v);
-        return v;
-    }
-
-    private static String metadataName(JsonNode metadata) {
-        if (metadata == null) {
-            return null;
-        }
-        JsonNode n = metadata.get("name");
-        return n != null && n.isTextual() ? n.textValue() : null;
-    }
-
-    private static BundleVersion newVersion(String name, BundleVerifier.Verified vd, String source) {
-        return new BundleVersion(name, vd.bundle().manifest().revision(), vd.sha256(), vd.signer(), vd.signed(),
-                Instant.now(), source, vd.bundle().manifest().entrypoints(), vd.bundle(), vd.bundle().policyWasm());
-    }
-
-    private void smoke(BundleVersion v) {
-        SmokeResult r = engine.smokeTest(v);
-        if (!r.ok()) {
-            engine.evict(v);
-            throw new BundleRejectedException(r.instantiationFailed() ? BundleRejectedException.ABI_INCOMPATIBLE
-                    : BundleRejectedException.SMOKE_FAILED, "smoke evaluation failed: " + r.summary());
+            versions.computeIfAbsent(v.name(), k -> new ConcurrentSkipListMap<>(NaturalOrder.INSTANCE))
+                    .put(v.revision(), v);
+            slot(v.name());
+            return v;
         }
     }
 
@@ -399,7 +412,7 @@ public class BundleRegistry {
     }
 
     private void reject(Rejection r) {
-        LOG.warnf("rejected bundle %s (%s): %s", r.source(), r.reason(), r.message());
+        LOG.warnf("rejected bundle %s (%s): %s", LogText.quote(r.source()), r.reason(), LogText.escape(r.message()));
         synchronized (rejections) {
             if (!"upload".equals(r.source())) {
                 rejections.removeIf(x -> x.source().equals(r.source()));
@@ -524,85 +537,100 @@ public class BundleRegistry {
     /**
      * Verifies and stores an uploaded bundle as {@code <dir>/<name>/<revision>.tar.gz} (name = manifest
      * {@code metadata.name}, else {@code portcullis.bundles.default-name}). Not activated. Uploading the same bytes
-     * again returns the existing version.
+     * again returns the existing version. Verification and the smoke evaluation run without the registry lock.
      *
      * @throws BundleRejectedException when the bundle is refused (also listed in {@link #rejections()})
      */
     public BundleVersion upload(byte[] tarGz, String by) {
-        synchronized (lock) {
-            String name = null;
-            String revision = null;
-            try {
-                BundleVerifier.Verified vd = BundleVerifier.verify(tarGz, keys, config.requireSignature());
-                String meta = metadataName(vd.bundle().manifest().metadata());
-                name = meta != null ? meta : config.defaultName();
-                revision = vd.bundle().manifest().revision();
-                if (!SAFE_NAME.matcher(name).matches()) {
-                    throw new BundleRejectedException(BundleRejectedException.NAME_MISMATCH, "bundle name \"" + name
-                            + "\" is not a valid name ([A-Za-z0-9][A-Za-z0-9._-]*)");
+        String name = null;
+        String revision = null;
+        try {
+            BundleIntake.Checked c = intake.check(tarGz, BundleIntake.Source.upload());
+            name = c.name();
+            revision = c.revision();
+            Path target = root.resolve(name).resolve(revision + SUFFIX);
+            BundleVersion existing = version(name, revision).orElse(null);
+            if (existing != null) {
+                if (existing.sha256().equals(c.sha256())) {
+                    return existing;
                 }
-                if (revision.isEmpty() || !SAFE_NAME.matcher(revision).matches() || revision.endsWith(SUFFIX)) {
-                    throw new BundleRejectedException(BundleRejectedException.NAME_MISMATCH, "manifest revision \""
-                            + revision + "\" is missing or not usable as a file name ([A-Za-z0-9][A-Za-z0-9._-]*)");
+                throw new BundleRejectedException(BundleRejectedException.REVISION_CONFLICT, name + "@" + revision
+                        + " already exists with sha256 " + existing.sha256() + "; upload has " + c.sha256());
+            }
+            checkTarget(target, c.sha256());
+            BundleVersion admitted = intake.admit(c, BundleIntake.Source.upload());
+            synchronized (lock) {
+                BundleVersion v = register(admitted);
+                if (v != admitted) {
+                    return v; // the same bytes arrived through another path meanwhile
                 }
-                BundleVersion existing = version(name, revision).orElse(null);
-                if (existing != null) {
-                    if (existing.sha256().equals(vd.sha256())) {
-                        return existing;
-                    }
-                    throw new BundleRejectedException(BundleRejectedException.REVISION_CONFLICT, name + "@" + revision
-                            + " already exists with sha256 " + existing.sha256() + "; upload has " + vd.sha256());
-                }
-                Path target = root.resolve(name).resolve(revision + SUFFIX);
-                if (Files.exists(target)) {
-                    String onDisk = BundleDigest.sha256Hex(Files.readAllBytes(target));
-                    if (!onDisk.equals(vd.sha256())) {
-                        throw new BundleRejectedException(BundleRejectedException.REVISION_CONFLICT, target
-                                + " already exists with sha256 " + onDisk + "; upload has " + vd.sha256());
-                    }
-                }
-                BundleVersion v = newVersion(name, vd, "upload");
-                smoke(v);
-                Files.createDirectories(target.getParent());
-                Path tmp = target.resolveSibling("." + revision + SUFFIX + "." + UUID.randomUUID() + ".tmp");
-                Files.write(tmp, tarGz);
                 try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                    store(target, tarGz, c.sha256());
+                } catch (IOException | RuntimeException e) {
+                    versions.get(name).remove(revision);
+                    throw e;
                 }
-                seen.put(target, stamp(target));
-                clearRejections(target.toString());
-                versions.computeIfAbsent(name, k -> new ConcurrentSkipListMap<>(NaturalOrder.INSTANCE)).put(revision, v);
-                slot(name);
                 engine.retain(retained());
-                LOG.infof("uploaded bundle %s@%s by %s (sha256 %s, %s)", name, revision, by, v.sha256(),
-                        v.signed() ? "signed by " + v.signer() : "unsigned");
-                return v;
-            } catch (BundleRejectedException e) {
-                reject(new Rejection("upload", name, revision, e.reason(), e.getMessage(), Instant.now()));
-                throw e;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot store uploaded bundle: " + e.getMessage(), e);
+            }
+            LOG.infof("uploaded bundle %s@%s by %s (sha256 %s, %s)", name, revision, LogText.quote(by),
+                    admitted.sha256(), admitted.signed() ? "signed by " + admitted.signer() : "unsigned");
+            return admitted;
+        } catch (BundleRejectedException e) {
+            reject(new Rejection("upload", name, revision, e.reason(), e.getMessage(), Instant.now()));
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store uploaded bundle: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkTarget(Path target, String sha) throws IOException {
+        if (Files.exists(target)) {
+            String onDisk = BundleDigest.sha256Hex(Files.readAllBytes(target));
+            if (!onDisk.equals(sha)) {
+                throw new BundleRejectedException(BundleRejectedException.REVISION_CONFLICT, target
+                        + " already exists with sha256 " + onDisk + "; upload has " + sha);
             }
         }
     }
 
+    private void store(Path target, byte[] tarGz, String sha) throws IOException {
+        checkTarget(target, sha);
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Files.write(tmp, tarGz);
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        seen.put(target, stamp(target));
+        clearRejections(target.toString());
+    }
+
     /**
      * Makes {@code name@revision} the active version (persisted first, then an atomic swap); the current active
-     * version becomes the rollback target. Activating the already active revision is a no-op.
+     * version becomes the rollback target. Activating the already active revision is a no-op. The new version is
+     * instantiated (warmed) before the swap, outside the registry lock.
      *
      * @throws UnknownBundleException when the name or revision is not loaded
      * @throws IllegalStateException  when the choice cannot be persisted (nothing changes)
      */
     public BundleVersion activate(String name, String revision, String by) {
-        synchronized (lock) {
-            if (!versions.containsKey(name)) {
-                throw new UnknownBundleException(name, null);
-            }
-            BundleVersion v = version(name, revision).orElseThrow(() -> new UnknownBundleException(name, revision));
-            return swap(name, v, by);
+        BundleVersion v = lookup(name, revision);
+        if (v.equals(active(name).orElse(null))) {
+            return v;
         }
+        engine.warm(v);
+        synchronized (lock) {
+            return swap(name, lookup(name, revision), by);
+        }
+    }
+
+    private BundleVersion lookup(String name, String revision) {
+        if (!versions.containsKey(name)) {
+            throw new UnknownBundleException(name, null);
+        }
+        return version(name, revision).orElseThrow(() -> new UnknownBundleException(name, revision));
     }
 
     /**
@@ -612,12 +640,16 @@ public class BundleRegistry {
      * @throws BundleRejectedException {@code no_previous} when there is nothing to roll back to
      */
     public BundleVersion rollback(String name, String by) {
+        if (!versions.containsKey(name)) {
+            throw new UnknownBundleException(name, null);
+        }
+        BundleVersion prev = slot(name).previous;
+        if (prev != null) {
+            engine.warm(prev); // usually still pooled: the previous version is retained for exactly this
+        }
         synchronized (lock) {
-            if (!versions.containsKey(name)) {
-                throw new UnknownBundleException(name, null);
-            }
             Slot s = slot(name);
-            BundleVersion prev = s.previous;
+            prev = s.previous;
             if (prev == null) {
                 throw new BundleRejectedException(BundleRejectedException.NO_PREVIOUS, "bundle " + name
                         + " has no previous revision to roll back to");
@@ -626,13 +658,13 @@ public class BundleRegistry {
         }
     }
 
+    /** Persists and performs an activation; caller holds {@link #lock}. Instantiates nothing. */
     private BundleVersion swap(String name, BundleVersion v, String by) {
         Slot s = slot(name);
         BundleVersion cur = s.active.get();
         if (v.equals(cur)) {
             return cur;
         }
-        engine.warm(v); // create an instance before the swap so the first request does not pay for it
         Instant now = Instant.now();
         ActivationStore.Activation a = new ActivationStore.Activation(name, v.revision(),
                 cur == null ? null : cur.revision(), now, by);
@@ -651,7 +683,7 @@ public class BundleRegistry {
         s.active.set(v);
         engine.retain(retained());
         LOG.infof("bundle %s: activated %s (previous %s) by %s", name, v.revision(),
-                cur == null ? "none" : cur.revision(), by);
+                cur == null ? "none" : cur.revision(), LogText.quote(by));
         return v;
     }
 

@@ -1,5 +1,8 @@
 package dev.portcullis.gate.bundles;
 
+import dev.portcullis.gate.json.InvalidJsonException;
+import dev.portcullis.gate.json.LogText;
+import dev.portcullis.gate.json.StrictJson;
 import dev.portcullis.rego.bundle.Bundle;
 import dev.portcullis.rego.bundle.BundleDigest;
 import dev.portcullis.rego.bundle.BundleFormatException;
@@ -33,6 +36,9 @@ public final class BundleVerifier {
 
     static final Set<String> ALLOWED_IMPORTS = Set.of("memory", "opa_abort", "opa_println", "opa_builtin0",
             "opa_builtin1", "opa_builtin2", "opa_builtin3", "opa_builtin4");
+
+    /** The runtime's own nesting limit is 1000; bundle JSON stays below it. */
+    private static final StrictJson BUNDLE_JSON = new StrictJson(900);
 
     private BundleVerifier() {}
 
@@ -75,11 +81,29 @@ public final class BundleVerifier {
                         "bundle signature does not verify with any configured key (" + last + ")");
             }
         }
+        for (String json : List.of(BundleWriter.MANIFEST, BundleWriter.DATA)) {
+            byte[] b = files.get(json);
+            if (b != null) {
+                try {
+                    BUNDLE_JSON.validate(b);
+                } catch (InvalidJsonException e) {
+                    // data the runtime would read differently (or not at all) must never load
+                    throw new BundleRejectedException(BundleRejectedException.CORRUPT, json + " is not JSON the gate"
+                            + " evaluates exactly: " + e.getMessage(), e);
+                }
+            }
+        }
         Bundle bundle;
         try {
             bundle = BundleReader.fromFiles(files);
         } catch (BundleFormatException e) {
             throw new BundleRejectedException(BundleRejectedException.CORRUPT, e.getMessage(), e);
+        }
+        for (String ep : bundle.manifest().entrypoints()) {
+            if (!Names.entrypoint(ep)) {
+                throw new BundleRejectedException(BundleRejectedException.CORRUPT, "manifest entrypoint "
+                        + LogText.quote(ep) + " is not a servable name (" + Names.ENTRYPOINT_RULE + ")");
+            }
         }
         checkAbi(bundle.policyWasm());
         return new Verified(bundle, sha, signer, signed);

@@ -3,6 +3,8 @@ package dev.portcullis.gate.decide;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.gate.bundles.BundleRegistry;
 import dev.portcullis.gate.bundles.BundleVersion;
+import dev.portcullis.gate.bundles.Names;
+import dev.portcullis.gate.json.JsonText;
 import dev.portcullis.gate.decisions.DecisionDraft;
 import dev.portcullis.gate.decisions.DecisionRecorder;
 import dev.portcullis.gate.engine.Evaluation;
@@ -33,6 +35,10 @@ public class DecisionService {
     public static final String INTERNAL_ERROR = "internal_error";
     /** Policy recorded for requests refused before their policy could be read. */
     public static final String UNPARSED_POLICY = "(unparsed request)";
+    /** Policy recorded for requests naming a policy outside {@link Names#entrypoint}; the name itself is not stored. */
+    public static final String INVALID_POLICY = "(invalid policy name)";
+    /** The {@code policy} metric label of every decision whose policy no loaded bundle serves. */
+    static final String UNKNOWN_LABEL = "unknown";
 
     private static final Logger LOG = Logger.getLogger(DecisionService.class);
 
@@ -42,18 +48,29 @@ public class DecisionService {
     private final BundleRegistry registry;
     private final PolicyEngine engine;
     private final DecisionRecorder recorder;
+    private final RequestParser parser;
     private final MeterRegistry meters;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
-    DecisionService(BundleRegistry registry, PolicyEngine engine, DecisionRecorder recorder, MeterRegistry meters) {
+    DecisionService(BundleRegistry registry, PolicyEngine engine, DecisionRecorder recorder, RequestParser parser,
+            MeterRegistry meters) {
         this.registry = registry;
         this.engine = engine;
         this.recorder = recorder;
+        this.parser = parser;
         this.meters = meters;
     }
 
-    /** Evaluates {@code policy} (slash-separated entrypoint) for a caller and records the decision. */
-    public DecisionOutcome decide(Caller caller, String policy, String inputJson, Shape shape) {
+    /**
+     * Evaluates {@code policy} (slash-separated entrypoint) for a caller on {@code input} (null:
+     * the empty object) and records the decision with exactly the input bytes evaluated.
+     */
+    public DecisionOutcome decide(Caller caller, String policy, JsonText input, Shape shape) {
+        if (!Names.entrypoint(policy)) {
+            return rejectInput(caller, policy, new InputRejectedException(RequestParser.INVALID_INPUT, 400,
+                    "policy must be " + Names.ENTRYPOINT_RULE));
+        }
+        JsonText inputJson = input == null ? JsonText.EMPTY_OBJECT : input;
         UUID id = UUID.randomUUID();
         long start = System.nanoTime();
         Optional<BundleVersion> bundle = registry.activeFor(policy);
@@ -67,7 +84,7 @@ public class DecisionService {
             BundleVersion b = bundle.get();
             try {
                 Evaluation e = engine.evaluate(b, policy, inputJson);
-                registry.shadowEvaluate(b.name(), policy, inputJson, b, e);
+                registry.shadowEvaluate(b.name(), policy, inputJson.toString(), b, e);
                 resultJson = e.ok() ? (e.value() == null ? null : e.value().toString()) : null;
                 outcome = shape == Shape.DECISION ? interpretDecision(id, b, e) : interpretDocument(id, b, e);
             } catch (RuntimeException ex) {
@@ -77,7 +94,7 @@ public class DecisionService {
             }
         }
         long micros = (System.nanoTime() - start) / 1000;
-        return record(caller, policy, inputJson, resultJson, outcome, micros);
+        return record(caller, policy, inputJson.toString(), resultJson, outcome, micros);
     }
 
     /**
@@ -86,13 +103,25 @@ public class DecisionService {
      * caller of this method owns the input's trustworthiness; request bodies never reach it raw.
      */
     public DecisionOutcome decideComposed(Caller caller, String policy, JsonNode composedInput) {
-        return decide(caller, policy, composedInput == null ? null : composedInput.toString(), Shape.DECISION);
+        JsonText input;
+        try {
+            // the same rules as a client's input: what the runtime could not read exactly is refused
+            input = composedInput == null ? null : parser.validate(composedInput.toString());
+        } catch (InputRejectedException e) {
+            return rejectInput(caller, policy, e);
+        }
+        return decide(caller, policy, input, Shape.DECISION);
     }
 
-    /** Records a request refused before evaluation (oversized, too deep, malformed). */
+    /**
+     * Records a request refused before evaluation (oversized, too deep, malformed, a name outside
+     * the rules). A policy name that breaks the rules is recorded as {@link #INVALID_POLICY}.
+     */
     public DecisionOutcome rejectInput(Caller caller, String policy, InputRejectedException e) {
         DecisionOutcome o = denied(UUID.randomUUID(), null, e.code(), e.getMessage(), e.status());
-        return record(caller, policy == null || policy.isBlank() ? UNPARSED_POLICY : policy, null, null, o, 0);
+        String recorded = policy == null || policy.isEmpty() ? UNPARSED_POLICY
+                : Names.entrypoint(policy) ? policy : INVALID_POLICY;
+        return record(caller, recorded, null, null, o, 0);
     }
 
     private DecisionOutcome record(Caller caller, String policy, String inputJson, String resultJson,
@@ -112,11 +141,17 @@ public class DecisionService {
         return o;
     }
 
-    /** Counters are cached: registering (building ids, sorting tags) on every decision costs more than counting. */
+    /**
+     * Counters are cached: registering (building ids, sorting tags) on every decision costs more
+     * than counting. The policy label only ever takes an entrypoint of the bundle that decided, so
+     * clients cannot create time series; everything else counts as {@value #UNKNOWN_LABEL}.
+     */
     private void count(String policy, DecisionOutcome o) {
         String outcome = o.errorCode() != null ? "error" : o.allow() ? "allow" : "deny";
-        counters.computeIfAbsent(policy + '\n' + outcome, k -> Counter.builder("portcullis_decisions")
-                .description("Decisions by policy and outcome").tag("policy", policy).tag("outcome", outcome)
+        BundleVersion b = o.bundle();
+        String label = b != null && b.entrypoints().contains(policy) ? policy : UNKNOWN_LABEL;
+        counters.computeIfAbsent(label + '\n' + outcome, k -> Counter.builder("portcullis_decisions")
+                .description("Decisions by policy and outcome").tag("policy", label).tag("outcome", outcome)
                 .register(meters)).increment();
         if (o.errorCode() != null) {
             counters.computeIfAbsent("\u0000" + o.errorCode(), k -> Counter.builder("portcullis_decision_errors")

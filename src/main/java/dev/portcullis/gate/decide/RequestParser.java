@@ -1,17 +1,17 @@
 package dev.portcullis.gate.decide;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.gate.json.InvalidJsonException;
+import dev.portcullis.gate.json.JsonText;
+import dev.portcullis.gate.json.StrictJson;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
+import jakarta.inject.Inject;
 
 /**
- * Parses request bodies under the configured size and depth limits. The limits are checked on the
- * raw bytes and by the JSON parser itself, so an oversized or deeply nested body costs little.
+ * THE parser for every JSON request body (decisions, data, domain and admin bodies): the size
+ * limit on the raw bytes, then {@link StrictJson} (RFC 8259 only, strict UTF-8, no duplicate
+ * keys, no trailing content, numbers evaluation holds exactly, nesting within the limit).
+ * Refusals are {@link InputRejectedException}s carrying the code and status the API answers with.
  */
 @ApplicationScoped
 public class RequestParser {
@@ -20,18 +20,52 @@ public class RequestParser {
     public static final String INVALID_INPUT = "invalid_input";
 
     private final LimitsConfig limits;
-    private final ObjectMapper mapper;
+    private final StrictJson json;
 
-    RequestParser(LimitsConfig limits) {
+    @Inject
+    public RequestParser(LimitsConfig limits) {
         this.limits = limits;
-        JsonFactory f = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(limits.maxDepth()).build())
-                .build();
-        this.mapper = new ObjectMapper(f);
+        this.json = new StrictJson(limits.maxDepth());
     }
 
-    /** The body as a JSON object. */
+    /** The body as a JSON object (the tree; numbers with a fraction or exponent as exact decimals). */
     public JsonNode parseObject(byte[] body) {
+        checkSize(body);
+        JsonNode n;
+        try {
+            n = json.readTree(body);
+        } catch (InvalidJsonException e) {
+            throw rejected(e);
+        }
+        if (!n.isObject()) {
+            throw new InputRejectedException(INVALID_INPUT, 400, "request body must be a JSON object");
+        }
+        return n;
+    }
+
+    /**
+     * The body as a JSON object whose member {@code rawMember} (e.g. {@code input}) is validated
+     * and kept as the bytes the client sent, ready for the engine and the decision record.
+     */
+    public StrictJson.Envelope parseEnvelope(byte[] body, String rawMember) {
+        checkSize(body);
+        try {
+            return json.readEnvelope(body, rawMember);
+        } catch (InvalidJsonException e) {
+            throw rejected(e);
+        }
+    }
+
+    /** A JSON value the gate composed itself, checked by the same rules before it is evaluated. */
+    public JsonText validate(String composed) {
+        try {
+            return json.validate(composed);
+        } catch (InvalidJsonException e) {
+            throw rejected(e);
+        }
+    }
+
+    private void checkSize(byte[] body) {
         if (body == null || body.length == 0) {
             throw new InputRejectedException(INVALID_INPUT, 400, "request body is empty; expected a JSON object");
         }
@@ -39,32 +73,12 @@ public class RequestParser {
             throw new InputRejectedException(INPUT_TOO_LARGE, 413,
                     "request body of " + body.length + " bytes exceeds the limit of " + limits.maxInputBytes());
         }
-        JsonNode n;
-        try {
-            n = mapper.readTree(body);
-        } catch (StreamConstraintsException e) {
-            throw new InputRejectedException(INPUT_TOO_DEEP, 400,
-                    "input nesting exceeds the limit of " + limits.maxDepth() + " levels");
-        } catch (JsonProcessingException e) {
-            throw new InputRejectedException(INVALID_INPUT, 400, "malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new InputRejectedException(INVALID_INPUT, 400, "unreadable body: " + e.getMessage());
-        }
-        if (n == null || !n.isObject()) {
-            throw new InputRejectedException(INVALID_INPUT, 400, "request body must be a JSON object");
-        }
-        return n;
     }
 
-    public String write(JsonNode n) {
-        try {
-            return mapper.writeValueAsString(n);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    public ObjectMapper mapper() {
-        return mapper;
+    private InputRejectedException rejected(InvalidJsonException e) {
+        return e.tooDeep()
+                ? new InputRejectedException(INPUT_TOO_DEEP, 400,
+                        "input nesting exceeds the limit of " + limits.maxDepth() + " levels")
+                : new InputRejectedException(INVALID_INPUT, 400, "malformed JSON: " + e.getMessage());
     }
 }

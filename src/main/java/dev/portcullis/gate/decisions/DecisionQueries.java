@@ -122,14 +122,57 @@ public class DecisionQueries {
         }
     }
 
+    /**
+     * Up to {@code limit} records with {@code seq > afterSeq}, in ascending seq order (the decision-log shipper reads
+     * the record forward from its acknowledged position with this).
+     */
+    public List<DecisionRecord> after(long afterSeq, int limit) {
+        int n = Math.max(1, Math.min(MAX_LIMIT, limit));
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT "
+                + DecisionRows.COLUMNS + " FROM decision WHERE seq > ? ORDER BY seq ASC FETCH FIRST " + n + " ROWS ONLY")) {
+            ps.setLong(1, afterSeq);
+            List<DecisionRecord> out = new ArrayList<>(Math.min(n, 256));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(DecisionRows.map(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new AuditUnavailableException("decision store unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    /** The highest seq in the record, 0 when it is empty. */
+    public long lastSeq() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DecisionRows.TAIL);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw new AuditUnavailableException("decision store unavailable: " + e.getMessage(), e);
+        }
+    }
+
     static String encodeCursor(long seq) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(("s:" + seq).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Whether {@code cursor} has the form {@link Page#nextCursor()} takes (checked before any query). */
+    public static boolean validCursor(String cursor) {
+        if (cursor == null || cursor.length() > 32) {
+            return false;
+        }
+        try {
+            return decodeCursor(cursor) > 0;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     static long decodeCursor(String cursor) {
         try {
             String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-            if (!s.startsWith("s:")) {
+            if (!s.startsWith("s:") || s.length() < 3 || s.length() > 21 || !s.substring(2).chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new IllegalArgumentException("invalid cursor");
             }
             return Long.parseLong(s.substring(2));

@@ -15,8 +15,9 @@ import java.util.Optional;
  *   <li>{@code acquire-timeout}: how long a caller waits for a free instance (including creating one) before
  *       the evaluation fails with {@code busy} (default 2s).</li>
  *   <li>{@code max-memory-pages}: Wasm linear memory cap per instance in 64 KiB pages (default 160 = 10 MiB).</li>
- *   <li>{@code smoke-timeout}: per-entrypoint limit for the smoke evaluation (default 10s; the first evaluation on a
- *       freshly compiled instance is slow).</li>
+ *   <li>{@code smoke-timeout}: the budget of a bundle's intake: instantiation (the module's start function and
+ *       data loading included) and the smoke evaluation of every entrypoint together (default 10s; the first
+ *       evaluation on a freshly compiled instance is slow). A bundle that exceeds it is rejected.</li>
  * </ul>
  */
 @ConfigMapping(prefix = "portcullis.engine")
@@ -42,6 +43,12 @@ public interface EngineConfig {
 
     /** Settings for code that runs without CDI (tests, tools). */
     static EngineConfig of(int poolSize, Duration timeout, Duration acquireTimeout, int maxMemoryPages) {
+        return of(poolSize, timeout, acquireTimeout, maxMemoryPages, Duration.ofSeconds(10));
+    }
+
+    /** As {@link #of(int, Duration, Duration, int)} with an explicit smoke (intake) budget. */
+    static EngineConfig of(int poolSize, Duration timeout, Duration acquireTimeout, int maxMemoryPages,
+            Duration smokeTimeout) {
         return new EngineConfig() {
             @Override
             public Optional<Integer> poolSize() {
@@ -65,7 +72,7 @@ public interface EngineConfig {
 
             @Override
             public Duration smokeTimeout() {
-                return Duration.ofSeconds(10);
+                return smokeTimeout;
             }
         };
     }

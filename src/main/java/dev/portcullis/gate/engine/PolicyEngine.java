@@ -1,14 +1,16 @@
 package dev.portcullis.gate.engine;
 
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.styra.opa.wasm.OpaAbortException;
 import com.styra.opa.wasm.OpaPolicy;
 import dev.portcullis.gate.bundles.BundleVersion;
+import dev.portcullis.gate.json.InvalidJsonException;
+import dev.portcullis.gate.json.JsonText;
+import dev.portcullis.gate.json.LogText;
+import dev.portcullis.gate.json.StrictJson;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -18,8 +20,6 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -31,6 +31,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import org.jboss.logging.Logger;
@@ -65,6 +69,7 @@ public class PolicyEngine {
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, Counter> errorCounters = new ConcurrentHashMap<>();
     private final ScheduledExecutorService watchdogs;
+    private final IntakeWorkers intake = new IntakeWorkers();
 
     private record PoolHolder(InstancePool pool, List<Meter> meters) {}
 
@@ -79,17 +84,43 @@ public class PolicyEngine {
         });
     }
 
-    /** Evaluates {@code entrypoint} of {@code bundle} with {@code inputJson} (null means {@code {}}). Never throws. */
-    public Evaluation evaluate(BundleVersion bundle, String entrypoint, String inputJson) {
-        return evaluate(bundle, entrypoint, inputJson, config.timeout());
+    /** Evaluates {@code entrypoint} of {@code bundle} with {@code input} (null means {@code {}}). Never throws. */
+    public Evaluation evaluate(BundleVersion bundle, String entrypoint, JsonText input) {
+        return evaluate(bundle, entrypoint, input, config.timeout());
     }
 
-    /** As {@link #evaluate(BundleVersion, String, String)} with an explicit evaluation time limit. */
-    public Evaluation evaluate(BundleVersion bundle, String entrypoint, String inputJson, Duration timeout) {
+    /**
+     * As {@link #evaluate(BundleVersion, String, JsonText)} for JSON text that has not been
+     * through {@link StrictJson} yet (tools, tests): text the runtime could not read exactly is an
+     * {@code invalid_input} error, never evaluated.
+     */
+    public Evaluation evaluate(BundleVersion bundle, String entrypoint, String inputJson) {
+        if (inputJson == null || inputJson.isBlank()) {
+            return evaluate(bundle, entrypoint, JsonText.EMPTY_OBJECT);
+        }
+        JsonText input;
+        try {
+            input = RUNTIME_JSON.validate(inputJson);
+        } catch (InvalidJsonException e) {
+            Evaluation err = Evaluation.error(Evaluation.INVALID_INPUT, "input cannot be evaluated: " + e.getMessage(), 0);
+            record(bundle, err);
+            return err;
+        }
+        return evaluate(bundle, entrypoint, input);
+    }
+
+    /** As {@link #evaluate(BundleVersion, String, JsonText)} with an explicit evaluation time limit. */
+    public Evaluation evaluate(BundleVersion bundle, String entrypoint, JsonText input, Duration timeout) {
+        return evaluate(bundle, entrypoint, input, timeout, Long.MAX_VALUE);
+    }
+
+    private Evaluation evaluate(BundleVersion bundle, String entrypoint, JsonText input, Duration timeout,
+            long acquireDeadline) {
         long start = System.nanoTime();
         Evaluation result;
         try {
-            result = doEvaluate(bundle, entrypoint, inputJson, timeout, start);
+            result = doEvaluate(bundle, entrypoint, input == null ? JsonText.EMPTY_OBJECT : input, timeout, start,
+                    acquireDeadline);
         } catch (RuntimeException | Error e) {
             // defensive: nothing above should throw, but the contract is "never throws"
             LOG.errorf(e, "unexpected failure evaluating %s", entrypoint);
@@ -99,8 +130,8 @@ public class PolicyEngine {
         return result;
     }
 
-    private Evaluation doEvaluate(BundleVersion bundle, String entrypoint, String inputJson, Duration timeout,
-            long start) {
+    private Evaluation doEvaluate(BundleVersion bundle, String entrypoint, JsonText inputJson, Duration timeout,
+            long start, long acquireDeadline) {
         if (bundle == null) {
             return Evaluation.error(Evaluation.UNKNOWN_POLICY, "no active bundle serves " + entrypoint, elapsed(start));
         }
@@ -108,20 +139,21 @@ public class PolicyEngine {
             return Evaluation.error(Evaluation.UNKNOWN_POLICY, "bundle " + bundle.name() + "@" + bundle.revision()
                     + " has no entrypoint " + entrypoint, elapsed(start));
         }
-        String input = inputJson == null || inputJson.isBlank() ? "{}" : inputJson;
-        String invalid = unusableInput(input);
-        if (invalid != null) {
-            return Evaluation.error(Evaluation.INVALID_INPUT, "input cannot be evaluated: " + invalid, elapsed(start));
-        }
+        String input = inputJson.toString();
         InstancePool pool = pool(bundle);
         InstancePool.Instance instance;
         try {
-            instance = pool.borrow(config.acquireTimeout().toNanos());
+            instance = pool.borrow(Math.max(0, Math.min(config.acquireTimeout().toNanos(),
+                    acquireDeadline - System.nanoTime())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Evaluation.error(Evaluation.BUSY, "interrupted while waiting for an instance", elapsed(start));
+        } catch (ChicoryInterruptedException e) {
+            // instantiation (the module's start function) was stopped by an intake deadline
+            return Evaluation.error(Evaluation.TIMEOUT, "instantiation was interrupted at its time limit",
+                    elapsed(start));
         } catch (RuntimeException | Error e) {
-            LOG.warnf(e, "cannot instantiate %s@%s", bundle.name(), bundle.revision());
+            LOG.warnf("cannot instantiate %s: %s", bundle.key(), LogText.escape(describe(e)));
             return Evaluation.error(Evaluation.INSTANTIATION_ERROR, describe(e), elapsed(start));
         }
         if (instance == null) {
@@ -171,44 +203,13 @@ public class PolicyEngine {
     }
 
     /**
-     * Nesting the Wasm runtime's parser accepts; deeper input would parse to "undefined" there.
+     * Nesting the Wasm runtime's parser accepts (its limit is 1000); deeper text would read as
+     * "undefined" there, so it is refused before it reaches the runtime.
      */
     static final int MAX_INPUT_DEPTH = 900;
 
-    /**
-     * Why the Wasm runtime could not take this input, or null. The runtime's parser turns input it
-     * cannot represent (malformed, nested too deeply, numbers beyond a double) into an
-     * <em>undefined</em> input, which a policy may read as "nothing to object to" — so such input
-     * is refused here, before evaluation, instead of being evaluated as absent. Streams over the
-     * tokens without building a tree.
-     */
-    static String unusableInput(String json) {
-        try (JsonParser p = JSON.getFactory().createParser(json)) {
-            int depth = 0;
-            JsonToken t = p.nextToken();
-            if (t == null) {
-                return "empty input";
-            }
-            do {
-                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-                    if (++depth > MAX_INPUT_DEPTH) {
-                        return "nested deeper than " + MAX_INPUT_DEPTH + " levels";
-                    }
-                } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
-                    depth--;
-                } else if (t.isNumeric() && !Double.isFinite(p.getValueAsDouble())) {
-                    return "number " + p.getText() + " is out of range";
-                }
-                if (depth == 0) {
-                    return p.nextToken() == null ? null : "trailing content after the JSON value";
-                }
-                t = p.nextToken();
-            } while (t != null);
-            return "truncated JSON";
-        } catch (IOException e) {
-            return e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-        }
-    }
+    /** What the runtime reads exactly: checks text that did not come through the request parser. */
+    private static final StrictJson RUNTIME_JSON = new StrictJson(MAX_INPUT_DEPTH);
 
     static String classify(Throwable t) {
         if (t instanceof ChicoryInterruptedException) {
@@ -237,17 +238,63 @@ public class PolicyEngine {
     }
 
     /**
-     * Evaluates every entrypoint once with input {@code {}} (generous {@code smoke-timeout}); instantiation failures
-     * and aborts fail the smoke test, undefined results do not. The instance created stays in the pool (warm-up).
+     * Evaluates every entrypoint once with input {@code {}}; instantiation failures (including a
+     * start function that traps) and aborts fail the smoke test, undefined results do not. The
+     * instance created stays in the pool (warm-up).
+     *
+     * <p>This is where an untrusted module first runs, so it runs under a budget: on an intake
+     * worker thread, with the instance memory cap, and within {@code smoke-timeout} for
+     * instantiation (start function and data loading included) and all evaluations together.
+     * When the budget runs out the worker is interrupted (Chicory stops at the interrupt) and, if
+     * it does not stop, abandoned; the caller returns at the deadline either way.
      */
     public SmokeResult smokeTest(BundleVersion bundle) {
         long start = System.nanoTime();
+        Duration budget = config.smokeTimeout();
+        Future<SmokeResult> f;
+        try {
+            f = intake.submit(bundle, () -> smoke(bundle, start + budget.toNanos()));
+        } catch (RejectedExecutionException e) {
+            return SmokeResult.failed(bundle.entrypoints(), Evaluation.error(Evaluation.BUSY,
+                    "too many bundle intakes still running", elapsed(start)), elapsed(start));
+        }
+        try {
+            return f.get(budget.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            evict(bundle);
+            LOG.warnf("bundle %s: instantiation and smoke evaluation exceeded %d ms; abandoned", bundle.key(),
+                    budget.toMillis());
+            return SmokeResult.failed(bundle.entrypoints(), Evaluation.error(Evaluation.TIMEOUT,
+                    "instantiation and smoke evaluation exceeded " + budget.toMillis() + " ms", elapsed(start)),
+                    elapsed(start));
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            evict(bundle);
+            Thread.currentThread().interrupt();
+            return SmokeResult.failed(bundle.entrypoints(), Evaluation.error(Evaluation.BUSY,
+                    "interrupted during the smoke evaluation", elapsed(start)), elapsed(start));
+        } catch (ExecutionException e) {
+            evict(bundle);
+            return SmokeResult.failed(bundle.entrypoints(), Evaluation.error(Evaluation.INSTANTIATION_ERROR,
+                    describe(e.getCause()), elapsed(start)), elapsed(start));
+        }
+    }
+
+    private SmokeResult smoke(BundleVersion bundle, long deadline) {
+        long start = System.nanoTime();
         Map<String, Evaluation> failures = new LinkedHashMap<>();
         for (String ep : bundle.entrypoints()) {
-            Evaluation e = evaluate(bundle, ep, "{}", config.smokeTimeout());
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                // the caller has given up already; stop spending CPU on this bundle
+                failures.put(ep, Evaluation.error(Evaluation.TIMEOUT, "smoke budget exhausted", elapsed(start)));
+                break;
+            }
+            Evaluation e = evaluate(bundle, ep, JsonText.EMPTY_OBJECT, Duration.ofNanos(left), deadline);
             if (!e.ok()) {
                 failures.put(ep, e);
-                if (Evaluation.INSTANTIATION_ERROR.equals(e.errorCode())) {
+                if (Evaluation.INSTANTIATION_ERROR.equals(e.errorCode()) || Evaluation.TIMEOUT.equals(e.errorCode())) {
                     break;
                 }
             }
@@ -255,12 +302,26 @@ public class PolicyEngine {
         return new SmokeResult(failures.isEmpty(), failures, System.nanoTime() - start);
     }
 
-    /** Makes sure the pool of {@code bundle} has at least one idle instance (best effort; never throws). */
+    /**
+     * Makes sure the pool of {@code bundle} has an idle instance before it is activated, so the
+     * first decision does not pay for instantiation. Runs under the same budget as the smoke test
+     * (best effort; never throws).
+     */
     public void warm(BundleVersion bundle) {
-        if (bundle.entrypoints().isEmpty()) {
+        if (bundle.entrypoints().isEmpty() || poolStats(bundle).size() > 0) {
             return;
         }
-        evaluate(bundle, bundle.entrypoints().get(0), "{}", config.smokeTimeout());
+        Duration budget = config.smokeTimeout();
+        long deadline = System.nanoTime() + budget.toNanos();
+        try {
+            Future<Evaluation> f = intake.submit(bundle, () -> evaluate(bundle, bundle.entrypoints().get(0),
+                    JsonText.EMPTY_OBJECT, budget, deadline));
+            f.get(budget.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException | RejectedExecutionException e) {
+            LOG.warnf("bundle %s: warm-up did not finish: %s", bundle.key(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public PoolStats poolStats(BundleVersion bundle) {
@@ -339,7 +400,8 @@ public class PolicyEngine {
 
     private InstancePool pool(BundleVersion bundle) {
         PoolHolder h = pools.computeIfAbsent(bundle.key(), k -> {
-            InstancePool p = new InstancePool(() -> newInstance(bundle), config.effectivePoolSize());
+            String data = loadableData(bundle);
+            InstancePool p = new InstancePool(() -> newInstance(bundle, data), config.effectivePoolSize());
             Tags tags = Tags.of("bundle", bundle.name(), "revision", bundle.revision());
             List<Meter> ms = List.of(
                     Gauge.builder("portcullis_pool_in_use", p, InstancePool::inUse).tags(tags)
@@ -351,19 +413,37 @@ public class PolicyEngine {
         return h.pool();
     }
 
-    private InstancePool.Instance newInstance(BundleVersion bundle) {
+    /**
+     * The bundle's data as text the runtime reads exactly, checked once per bundle version. Data
+     * the runtime could not parse would silently load as empty data (an empty quarantine list...),
+     * so such a bundle fails every instantiation instead.
+     */
+    private static String loadableData(BundleVersion bundle) {
+        byte[] data = bundle.bundle().dataJson();
+        try {
+            return RUNTIME_JSON.validate(data).toString();
+        } catch (InvalidJsonException e) {
+            return null;
+        }
+    }
+
+    private InstancePool.Instance newInstance(BundleVersion bundle, String data) {
+        if (data == null) {
+            String why;
+            try {
+                RUNTIME_JSON.validate(bundle.bundle().dataJson());
+                why = "unknown";
+            } catch (InvalidJsonException e) {
+                why = e.getMessage();
+            }
+            throw new IllegalStateException("bundle data cannot be loaded into the Wasm runtime: " + why);
+        }
         int max = Math.max(1, config.maxMemoryPages());
         OpaPolicy policy = OpaPolicy.builder()
                 .withPolicy(bundle.wasm())
                 .withInitialMemory(Math.min(INITIAL_MEMORY_PAGES, max))
                 .withMaxMemory(max)
                 .build();
-        String data = new String(bundle.bundle().dataJson(), StandardCharsets.UTF_8);
-        // data the runtime cannot parse would silently become empty data (an empty quarantine list...)
-        String unusable = unusableInput(data);
-        if (unusable != null) {
-            throw new IllegalStateException("bundle data cannot be loaded into the Wasm runtime: " + unusable);
-        }
         policy.data(data);
         return new InstancePool.Instance(policy, policy.entrypoints());
     }
@@ -388,6 +468,7 @@ public class PolicyEngine {
     @PreDestroy
     void shutdown() {
         watchdogs.shutdownNow();
+        intake.shutdownNow();
         for (String k : new ArrayList<>(pools.keySet())) {
             PoolHolder h = pools.remove(k);
             if (h != null) {

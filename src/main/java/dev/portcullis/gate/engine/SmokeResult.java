@@ -12,6 +12,12 @@ public record SmokeResult(boolean ok, Map<String, Evaluation> failures, long nan
         failures = Map.copyOf(failures);
     }
 
+    /** A smoke test that failed as a whole (budget exhausted, no worker): reported against the first entrypoint. */
+    static SmokeResult failed(java.util.List<String> entrypoints, Evaluation why, long nanos) {
+        String key = entrypoints.isEmpty() ? "(bundle)" : entrypoints.get(0);
+        return new SmokeResult(false, Map.of(key, why), nanos);
+    }
+
     /** A one-line description of the first failure, or "ok". */
     public String summary() {
         if (ok) {

@@ -11,6 +11,10 @@ import dev.portcullis.rego.bundle.BundleDigest;
 import dev.portcullis.rego.bundle.BundleSigner;
 import dev.portcullis.rego.bundle.BundleWriter;
 import dev.portcullis.rego.bundle.Manifest;
+import dev.portcullis.rego.wasm.FuncType;
+import dev.portcullis.rego.wasm.WasmModule;
+import dev.portcullis.rego.wasm.WasmReader;
+import dev.portcullis.rego.wasm.WasmWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -143,6 +147,32 @@ public final class TestBundles {
             0x07, 0x07, 0x01, 0x03, 'f', 'o', 'o', 0x00, 0x00, // export "foo" func 0
             0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b // code: empty body
         };
+    }
+
+    /**
+     * {@code wasm} with a start function appended whose body is {@code body} (locals and
+     * instructions, ending with {@code end}): the module runs it when it is instantiated.
+     */
+    public static byte[] withStartFunction(byte[] wasm, byte... body) {
+        WasmModule m = WasmReader.read(wasm);
+        int type = m.internType(FuncType.returningNothing());
+        m.functions = new ArrayList<>(m.functions);
+        m.code = new ArrayList<>(m.code);
+        m.functions.add(type);
+        m.code.add(body);
+        m.start = m.importedFunctionCount() + m.functions.size() - 1;
+        return WasmWriter.write(m);
+    }
+
+    /** Start function body {@code loop br 0 end}: instantiation never returns by itself. */
+    public static final byte[] LOOP_FOREVER = {0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b};
+    /** Start function body {@code unreachable}: instantiation traps. */
+    public static final byte[] TRAP = {0x00, 0x00, 0x0b};
+
+    /** A SIMPLE bundle whose module's start function runs {@code body}. */
+    public static Bundle simpleWithStart(String revision, String metaName, byte[] body) {
+        return bundle(revision, withStartFunction(compile(SIMPLE, SIMPLE_EPS), body), SIMPLE_EPS,
+                JSON.createObjectNode().put("rev", revision), metaName);
     }
 
     // ------------------------------------------------------------------ config

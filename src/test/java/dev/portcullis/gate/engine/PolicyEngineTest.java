@@ -82,7 +82,7 @@ class PolicyEngineTest {
         assertNull(undefined.value());
         assertEquals("[]", undefined.resultSetJson().replace(" ", ""));
 
-        Evaluation rev = e.evaluate(b, "p/rev", null);
+        Evaluation rev = e.evaluate(b, "p/rev", (String) null);
         assertEquals("1", rev.value().asText(), "data.json is loaded into the instance");
     }
 
