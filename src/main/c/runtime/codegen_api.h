@@ -100,6 +100,9 @@ pc_value *pc_bi_object_keys(pc_value *x);
 pc_value *pc_bi_array_reverse(pc_value *x);
 pc_value *pc_bi_union(pc_value *x);           /* union(set of sets) */
 pc_value *pc_bi_units_parse(pc_value *x);
+pc_value *pc_bi_strings_reverse(pc_value *s);
+pc_value *pc_bi_array_flatten(pc_value *arr);
+pc_value *pc_bi_object_union_n(pc_value *objs);
 pc_value *pc_bi_units_parse_bytes(pc_value *x);
 pc_value *pc_bi_intersection(pc_value *x);    /* intersection(set of sets) */
 /* arity 2 */
@@ -119,6 +122,15 @@ pc_value *pc_bi_format_int(pc_value *n, pc_value *base);   /* base 2, 8, 10, 16 
 pc_value *pc_bi_object_remove(pc_value *obj, pc_value *keys); /* keys: array, set or object */
 pc_value *pc_bi_object_union(pc_value *a, pc_value *b);       /* recursive merge, b wins */
 pc_value *pc_bi_array_concat(pc_value *a, pc_value *b);
+pc_value *pc_bi_strings_any_prefix_match(pc_value *search, pc_value *base); /* string, array or set of strings */
+pc_value *pc_bi_strings_any_suffix_match(pc_value *search, pc_value *base);
+pc_value *pc_bi_strings_count(pc_value *s, pc_value *sub);
+pc_value *pc_bi_strings_replace_n(pc_value *patterns, pc_value *s);
+pc_value *pc_bi_indexof_n(pc_value *s, pc_value *sub);
+pc_value *pc_bi_object_filter(pc_value *obj, pc_value *keys);  /* keys: array, set or object */
+pc_value *pc_bi_object_subset(pc_value *super, pc_value *sub);
+pc_value *pc_bi_json_filter(pc_value *obj, pc_value *paths);   /* paths: "a/b" strings or arrays */
+pc_value *pc_bi_json_remove(pc_value *obj, pc_value *paths);
 /* arity 3 */
 pc_value *pc_bi_replace(pc_value *s, pc_value *old, pc_value *new_);
 pc_value *pc_bi_numbers_range_step(pc_value *a, pc_value *b, pc_value *step);

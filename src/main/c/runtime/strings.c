@@ -441,3 +441,147 @@ EXPORT("pc_bi_format_int") pc_value *pc_bi_format_int(pc_value *n, pc_value *bas
     out[o] = 0;
     return pc_str(out, o);
 }
+
+/* ---------------------------------------------------------------- strings.* */
+
+/* a string, or an array/set of strings, as a list; 0 when any element is not a string */
+static int string_list(pc_value *v, pc_value ***items, int32_t *n, pc_value **one) {
+    if (is_str(v)) {
+        *one = v;
+        *items = one;
+        *n = 1;
+        return 1;
+    }
+    if (!v || (v->type != PC_ARRAY && v->type != PC_SET)) {
+        return 0;
+    }
+    for (int32_t i = 0; i < v->len; i++) {
+        if (!is_str(v->u.items[i])) {
+            return 0;
+        }
+    }
+    *items = v->u.items;
+    *n = v->len;
+    return 1;
+}
+
+static pc_value *any_match(pc_value *search, pc_value *affixes, int suffix) {
+    pc_value **ss, **as, *s1, *a1;
+    int32_t ns, na;
+    if (!string_list(search, &ss, &ns, &s1) || !string_list(affixes, &as, &na, &a1)) {
+        return 0;
+    }
+    for (int32_t i = 0; i < ns; i++) {
+        for (int32_t j = 0; j < na; j++) {
+            if (suffix ? has_suffix(ss[i], as[j]) : has_prefix(ss[i], as[j])) {
+                return pc_bool(1);
+            }
+        }
+    }
+    return pc_bool(0);
+}
+
+EXPORT("pc_bi_strings_any_prefix_match")
+pc_value *pc_bi_strings_any_prefix_match(pc_value *search, pc_value *base) { return any_match(search, base, 0); }
+
+EXPORT("pc_bi_strings_any_suffix_match")
+pc_value *pc_bi_strings_any_suffix_match(pc_value *search, pc_value *base) { return any_match(search, base, 1); }
+
+/* Go's strings.Count: non-overlapping; an empty substring counts rune boundaries */
+EXPORT("pc_bi_strings_count") pc_value *pc_bi_strings_count(pc_value *s, pc_value *sub) {
+    if (!is_str(s) || !is_str(sub)) {
+        return 0;
+    }
+    if (sub->len == 0) {
+        return pc_int(pc_utf8_count(s->u.s, s->len) + 1);
+    }
+    int64_t n = 0;
+    int32_t at = 0;
+    while ((at = find_bytes(s->u.s, s->len, sub->u.s, sub->len, at)) >= 0) {
+        n++;
+        at += sub->len;
+    }
+    return pc_int(n);
+}
+
+EXPORT("pc_bi_strings_reverse") pc_value *pc_bi_strings_reverse(pc_value *s) {
+    if (!is_str(s)) {
+        return 0;
+    }
+    char *out = pc_alloc((uint32_t)s->len * 3 + 1);
+    int32_t pos = 0, end = s->len * 3;
+    int32_t o = end;
+    while (pos < s->len) {
+        int32_t cp = pc_utf8_decode(s->u.s, s->len, &pos);
+        char buf[4];
+        int32_t w = pc_utf8_encode((uint32_t)cp, buf);
+        o -= w;
+        memcpy(out + o, buf, (size_t)w);
+    }
+    return pc_str(out + o, end - o);
+}
+
+/* every code-point index where sub starts (overlapping matches included) */
+EXPORT("pc_bi_indexof_n") pc_value *pc_bi_indexof_n(pc_value *s, pc_value *sub) {
+    if (!is_str(s) || !is_str(sub) || sub->len == 0) {
+        return 0;
+    }
+    pc_value *out = pc_arr_new(0);
+    int32_t at = 0, cp = 0, scanned = 0;
+    while ((at = find_bytes(s->u.s, s->len, sub->u.s, sub->len, at)) >= 0) {
+        cp += pc_utf8_count(s->u.s + scanned, at - scanned);
+        scanned = at;
+        pc_arr_push(out, pc_int(cp));
+        int32_t step = at;
+        pc_utf8_decode(s->u.s, s->len, &step); /* next match may start one code point later */
+        at = step;
+    }
+    return out;
+}
+
+/* Go's strings.NewReplacer over the object's pairs in key order: at each position the first
+ * pattern (in that order) that matches wins, matches do not overlap, and an empty pattern
+ * matches between runes but not twice in a row. */
+EXPORT("pc_bi_strings_replace_n") pc_value *pc_bi_strings_replace_n(pc_value *patterns, pc_value *s) {
+    if (!patterns || patterns->type != PC_OBJECT || !is_str(s)) {
+        return 0;
+    }
+    for (int32_t k = 0; k < patterns->len; k++) {
+        if (!is_str(patterns->u.items[k]) || !is_str(patterns->vals[k])) {
+            return 0;
+        }
+    }
+    pc_sb sb = {0, 0, 0};
+    int prev_empty = 0;
+    int32_t i = 0;
+    while (i <= s->len) {
+        int32_t hit = -1;
+        for (int32_t k = 0; k < patterns->len; k++) {
+            pc_value *p = patterns->u.items[k];
+            if (p->len == 0 && prev_empty) {
+                continue;
+            }
+            if (p->len <= s->len - i && memcmp(s->u.s + i, p->u.s, (size_t)p->len) == 0) {
+                hit = k;
+                break;
+            }
+        }
+        if (hit >= 0) {
+            pc_value *nv = patterns->vals[hit];
+            pc_sb_put(&sb, nv->u.s, (uint32_t)nv->len);
+            int32_t kl = patterns->u.items[hit]->len;
+            prev_empty = kl == 0;
+            if (kl > 0) {
+                i += kl;
+                continue;
+            }
+        } else {
+            prev_empty = 0;
+        }
+        if (i < s->len) {
+            pc_sb_putc(&sb, s->u.s[i]);
+        }
+        i++;
+    }
+    return pc_str(sb.buf ? sb.buf : "", (int32_t)sb.len);
+}

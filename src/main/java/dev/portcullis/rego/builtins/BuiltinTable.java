@@ -93,7 +93,7 @@ public final class BuiltinTable {
         nat("startswith(string, string) -> boolean");
         nat("endswith(string, string) -> boolean");
         nat("indexof(string, string) -> number");
-        todo("indexof_n(string, string) -> array[number]");
+        nat("indexof_n(string, string) -> array[number]");
         nat("lower(string) -> string");
         nat("upper(string) -> string");
         nat("replace(string, string, string) -> string");
@@ -106,12 +106,12 @@ public final class BuiltinTable {
         nat("trim_suffix(string, string) -> string");
         nat("trim_space(string) -> string");
         nat("sprintf(string, array[any]) -> string");
-        todo("strings.any_prefix_match(string | array[string] | set[string], string | array[string] | set[string]) -> boolean");
-        todo("strings.any_suffix_match(string | array[string] | set[string], string | array[string] | set[string]) -> boolean");
-        todo("strings.count(string, string) -> number");
+        nat("strings.any_prefix_match(string | array[string] | set[string], string | array[string] | set[string]) -> boolean");
+        nat("strings.any_suffix_match(string | array[string] | set[string], string | array[string] | set[string]) -> boolean");
+        nat("strings.count(string, string) -> number");
         todo("strings.render_template(string, object[string: any]) -> string");
-        todo("strings.replace_n(object[string: string], string) -> string");
-        todo("strings.reverse(string) -> string");
+        nat("strings.replace_n(object[string: string], string) -> string");
+        nat("strings.reverse(string) -> string");
         todo("internal.template_string(array[any]) -> string");
 
         // ---- regular expressions and globs
@@ -128,16 +128,16 @@ public final class BuiltinTable {
 
         // ---- arrays, objects, sets
         nat("array.concat(array[any], array[any]) -> array[any]");
-        todo("array.flatten(array[any]) -> array[any]");
+        nat("array.flatten(array[any]) -> array[any]");
         nat("array.reverse(array[any]) -> array[any]");
         nat("array.slice(array[any], number, number) -> array[any]");
-        todo("object.filter(object[any: any], array[any] | object[any: any] | set[any]) -> any");
+        nat("object.filter(object[any: any], array[any] | object[any: any] | set[any]) -> any");
         nat("object.get(object[any: any], any, any) -> any");
         nat("object.keys(object[any: any]) -> set[any]");
         nat("object.remove(object[any: any], array[any] | object[any: any] | set[any]) -> any");
-        todo("object.subset(array[any] | object[any: any] | set[any], array[any] | object[any: any] | set[any]) -> any");
+        nat("object.subset(array[any] | object[any: any] | set[any], array[any] | object[any: any] | set[any]) -> any");
         nat("object.union(object[any: any], object[any: any]) -> any");
-        todo("object.union_n(array[object[any: any]]) -> any");
+        nat("object.union_n(array[object[any: any]]) -> any");
         nat("intersection(set[set[any]]) -> set[any]");
         nat("union(set[set[any]]) -> set[any]");
         todo("graph.reachable(object[any: array[any] | set[any]], array[any] | set[any]) -> set[any]");
@@ -161,8 +161,8 @@ public final class BuiltinTable {
         todo("json.marshal_with_options(any, object[string: any]) -> string");
         todo("json.unmarshal(string) -> any");
         todo("json.is_valid(string) -> boolean");
-        todo("json.filter(object[any: any], array[string | array[any]] | set[string | array[any]]) -> any");
-        todo("json.remove(object[any: any], array[string | array[any]] | set[string | array[any]]) -> any");
+        nat("json.filter(object[any: any], array[string | array[any]] | set[string | array[any]]) -> any");
+        nat("json.remove(object[any: any], array[string | array[any]] | set[string | array[any]]) -> any");
         todo("json.patch(any, array[object[any: any]]) -> any");
         todo("json.match_schema(string | object[any: any], string | object[any: any]) -> [boolean, array[object[string: string]]]");
         todo("json.verify_schema(string | object[any: any]) -> [boolean, null | string]");
