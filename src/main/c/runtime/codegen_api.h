@@ -102,6 +102,21 @@ pc_value *pc_bi_union(pc_value *x);           /* union(set of sets) */
 pc_value *pc_bi_units_parse(pc_value *x);
 pc_value *pc_bi_strings_reverse(pc_value *s);
 pc_value *pc_bi_array_flatten(pc_value *arr);
+pc_value *pc_bi_base64_encode(pc_value *s);
+pc_value *pc_bi_base64_decode(pc_value *s);
+pc_value *pc_bi_base64_is_valid(pc_value *s);
+pc_value *pc_bi_base64url_encode(pc_value *s);
+pc_value *pc_bi_base64url_encode_no_pad(pc_value *s);
+pc_value *pc_bi_base64url_decode(pc_value *s);
+pc_value *pc_bi_hex_encode(pc_value *s);
+pc_value *pc_bi_hex_decode(pc_value *s);
+pc_value *pc_bi_urlquery_encode(pc_value *s);
+pc_value *pc_bi_urlquery_decode(pc_value *s);
+pc_value *pc_bi_urlquery_encode_object(pc_value *obj);
+pc_value *pc_bi_urlquery_decode_object(pc_value *s);
+pc_value *pc_bi_json_marshal(pc_value *v);
+pc_value *pc_bi_json_unmarshal(pc_value *s);
+pc_value *pc_bi_json_is_valid(pc_value *s);
 pc_value *pc_bi_object_union_n(pc_value *objs);
 pc_value *pc_bi_units_parse_bytes(pc_value *x);
 pc_value *pc_bi_intersection(pc_value *x);    /* intersection(set of sets) */

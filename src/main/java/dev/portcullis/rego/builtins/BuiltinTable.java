@@ -145,22 +145,22 @@ public final class BuiltinTable {
         todo("walk(any) -> [array[any], any]", Flag.RELATION);
 
         // ---- encodings
-        todo("base64.encode(string) -> string");
-        todo("base64.decode(string) -> string");
-        todo("base64.is_valid(string) -> boolean");
-        todo("base64url.encode(string) -> string");
-        todo("base64url.encode_no_pad(string) -> string");
-        todo("base64url.decode(string) -> string");
-        todo("hex.encode(string) -> string");
-        todo("hex.decode(string) -> string");
-        todo("urlquery.encode(string) -> string");
-        todo("urlquery.decode(string) -> string");
-        todo("urlquery.encode_object(object[string: string | array[string] | set[string]]) -> string");
-        todo("urlquery.decode_object(string) -> object[string: array[string]]");
-        todo("json.marshal(any) -> string");
+        nat("base64.encode(string) -> string");
+        nat("base64.decode(string) -> string");
+        nat("base64.is_valid(string) -> boolean");
+        nat("base64url.encode(string) -> string");
+        nat("base64url.encode_no_pad(string) -> string");
+        nat("base64url.decode(string) -> string");
+        nat("hex.encode(string) -> string");
+        nat("hex.decode(string) -> string");
+        nat("urlquery.encode(string) -> string");
+        nat("urlquery.decode(string) -> string");
+        nat("urlquery.encode_object(object[string: string | array[string] | set[string]]) -> string");
+        nat("urlquery.decode_object(string) -> object[string: array[string]]");
+        nat("json.marshal(any) -> string");
         todo("json.marshal_with_options(any, object[string: any]) -> string");
-        todo("json.unmarshal(string) -> any");
-        todo("json.is_valid(string) -> boolean");
+        nat("json.unmarshal(string) -> any");
+        nat("json.is_valid(string) -> boolean");
         nat("json.filter(object[any: any], array[string | array[any]] | set[string | array[any]]) -> any");
         nat("json.remove(object[any: any], array[string | array[any]] | set[string | array[any]]) -> any");
         todo("json.patch(any, array[object[any: any]]) -> any");
