@@ -67,12 +67,12 @@ public final class BuiltinTable {
         nat("max(array[any] | set[any]) -> any");
         nat("min(array[any] | set[any]) -> any");
         nat("sort(array[any] | set[any]) -> array[any]");
-        todo("bits.and(number, number) -> number");
-        todo("bits.or(number, number) -> number");
-        todo("bits.xor(number, number) -> number");
-        todo("bits.negate(number) -> number");
-        todo("bits.lsh(number, number) -> number");
-        todo("bits.rsh(number, number) -> number");
+        nat("bits.and(number, number) -> number");
+        nat("bits.or(number, number) -> number");
+        nat("bits.xor(number, number) -> number");
+        nat("bits.negate(number) -> number");
+        nat("bits.lsh(number, number) -> number");
+        nat("bits.rsh(number, number) -> number");
         nat("units.parse(string) -> number");
         nat("units.parse_bytes(string) -> number");
         todo("rand.intn(string, number) -> number", Flag.NONDETERMINISTIC);
