@@ -62,6 +62,9 @@ public class ApiTestProfile implements QuarkusTestProfile {
                 "portcullis.bundles.dir", DIR.toString(),
                 "portcullis.bundles.active.gate", "1",
                 "portcullis.bundles.poll-interval", "1s",
+                // api/slow is built to exceed the evaluation limit; its smoke run must not exceed the
+                // intake budget on a loaded machine, or the bundle under test is refused at startup
+                "portcullis.engine.smoke-timeout", "60s",
                 "portcullis.limits.max-input-bytes", "65536",
                 "portcullis.limits.max-depth", "32"));
     }
