@@ -102,6 +102,22 @@ pc_value *pc_bi_union(pc_value *x);           /* union(set of sets) */
 pc_value *pc_bi_units_parse(pc_value *x);
 pc_value *pc_bi_strings_reverse(pc_value *s);
 pc_value *pc_bi_array_flatten(pc_value *arr);
+pc_value *pc_bi_bits_negate(pc_value *a);
+pc_value *pc_bi_base64_encode(pc_value *s);
+pc_value *pc_bi_base64_decode(pc_value *s);
+pc_value *pc_bi_base64_is_valid(pc_value *s);
+pc_value *pc_bi_base64url_encode(pc_value *s);
+pc_value *pc_bi_base64url_encode_no_pad(pc_value *s);
+pc_value *pc_bi_base64url_decode(pc_value *s);
+pc_value *pc_bi_hex_encode(pc_value *s);
+pc_value *pc_bi_hex_decode(pc_value *s);
+pc_value *pc_bi_urlquery_encode(pc_value *s);
+pc_value *pc_bi_urlquery_decode(pc_value *s);
+pc_value *pc_bi_urlquery_encode_object(pc_value *obj);
+pc_value *pc_bi_urlquery_decode_object(pc_value *s);
+pc_value *pc_bi_json_marshal(pc_value *v);
+pc_value *pc_bi_json_unmarshal(pc_value *s);
+pc_value *pc_bi_json_is_valid(pc_value *s);
 pc_value *pc_bi_object_union_n(pc_value *objs);
 pc_value *pc_bi_units_parse_bytes(pc_value *x);
 pc_value *pc_bi_intersection(pc_value *x);    /* intersection(set of sets) */
@@ -127,6 +143,11 @@ pc_value *pc_bi_strings_any_suffix_match(pc_value *search, pc_value *base);
 pc_value *pc_bi_strings_count(pc_value *s, pc_value *sub);
 pc_value *pc_bi_strings_replace_n(pc_value *patterns, pc_value *s);
 pc_value *pc_bi_indexof_n(pc_value *s, pc_value *sub);
+pc_value *pc_bi_bits_and(pc_value *a, pc_value *b);
+pc_value *pc_bi_bits_or(pc_value *a, pc_value *b);
+pc_value *pc_bi_bits_xor(pc_value *a, pc_value *b);
+pc_value *pc_bi_bits_lsh(pc_value *a, pc_value *b);
+pc_value *pc_bi_bits_rsh(pc_value *a, pc_value *b);
 pc_value *pc_bi_object_filter(pc_value *obj, pc_value *keys);  /* keys: array, set or object */
 pc_value *pc_bi_object_subset(pc_value *super, pc_value *sub);
 pc_value *pc_bi_json_filter(pc_value *obj, pc_value *paths);   /* paths: "a/b" strings or arrays */

@@ -375,3 +375,73 @@ EXPORT("pc_bi_count") pc_value *pc_bi_count(pc_value *x) {
     }
     return 0;
 }
+
+/* ---------------------------------------------------------------- bits.* */
+
+/* OPA applies Go's big.Int bit operations (two's complement of any width). Operands must be
+ * integers; within int64 that is exact int64 arithmetic, and left shifts grow as needed. */
+static int bits_operand(pc_value *v, int64_t *out) {
+    int neg;
+    pc_bn m;
+    if (!is_num(v)) {
+        return 0;
+    }
+    if (is_int64(v)) {
+        *out = v->u.i;
+        return 1;
+    }
+    if (!pc_num_to_bn(v, &neg, &m)) {
+        return 0; /* not an integer: undefined, as OPA's operand error */
+    }
+    if (pc_bn_bitlen(&m) <= 63) {
+        uint64_t u = m.n ? (m.w[0] | (m.n > 1 ? (uint64_t)m.w[1] << 32 : 0)) : 0;
+        *out = neg ? -(int64_t)u : (int64_t)u;
+        return 1;
+    }
+    opa_abort("bits: operands beyond int64 are not supported by the runtime");
+    return 0;
+}
+
+static pc_value *bits2(pc_value *a, pc_value *b, char op) {
+    int64_t x, y;
+    if (!bits_operand(a, &x) || !bits_operand(b, &y)) {
+        return 0;
+    }
+    switch (op) {
+    case '&': return pc_int(x & y);
+    case '|': return pc_int(x | y);
+    case '^': return pc_int(x ^ y);
+    case '>':
+        if (y < 0) {
+            return 0;
+        }
+        return pc_int(y >= 63 ? (x < 0 ? -1 : 0) : x >> y); /* arithmetic: floor division */
+    default: { /* '<' */
+        if (y < 0) {
+            return 0;
+        }
+        if (y > 100000) {
+            opa_abort("bits.lsh: shift too large");
+        }
+        pc_bn m;
+        pc_bn_init(&m, (int32_t)(y / 32) + 4);
+        pc_bn_set_u64(&m, x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x);
+        pc_bn_shl(&m, (int32_t)y);
+        return pc_num_from_bn(x < 0 && m.n != 0, &m);
+    }
+    }
+}
+
+EXPORT("pc_bi_bits_and") pc_value *pc_bi_bits_and(pc_value *a, pc_value *b) { return bits2(a, b, '&'); }
+EXPORT("pc_bi_bits_or") pc_value *pc_bi_bits_or(pc_value *a, pc_value *b) { return bits2(a, b, '|'); }
+EXPORT("pc_bi_bits_xor") pc_value *pc_bi_bits_xor(pc_value *a, pc_value *b) { return bits2(a, b, '^'); }
+EXPORT("pc_bi_bits_lsh") pc_value *pc_bi_bits_lsh(pc_value *a, pc_value *b) { return bits2(a, b, '<'); }
+EXPORT("pc_bi_bits_rsh") pc_value *pc_bi_bits_rsh(pc_value *a, pc_value *b) { return bits2(a, b, '>'); }
+
+EXPORT("pc_bi_bits_negate") pc_value *pc_bi_bits_negate(pc_value *a) {
+    int64_t x;
+    if (!bits_operand(a, &x)) {
+        return 0;
+    }
+    return pc_int(~x); /* -x - 1: never leaves int64 */
+}
