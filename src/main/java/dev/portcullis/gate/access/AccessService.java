@@ -382,7 +382,36 @@ public class AccessService implements LinkedRecords {
             }
         }
         in.put("now_unix_s", Times.unix(now));
-        return gate.ask(caller, REQUEST, in);
+        DecisionOutcome o = gate.ask(caller, REQUEST, in);
+        if (o.allow()) {
+            obeyAuditObligations(caller, o, subjectId, action, datasetId, versionId, purpose, now);
+        }
+        return o;
+    }
+
+    /**
+     * The runbook wants every breakglass action on record ("who, when, scope, and justification"):
+     * an {@code audit_breakglass} obligation puts the use on the grant's trail and the incident's
+     * timeline, in the transaction that answers the request.
+     */
+    private void obeyAuditObligations(Caller caller, DecisionOutcome o, String subject, String action,
+            String datasetId, String versionId, String purpose, Instant now) {
+        for (com.fasterxml.jackson.databind.JsonNode ob : o.obligations()) {
+            if (!"audit_breakglass".equals(ob.path("type").asText()) || !ob.path("grant").isTextual()) {
+                continue;
+            }
+            BreakglassGrant g = BreakglassGrant.findById(ob.path("grant").textValue());
+            if (g == null) {
+                continue;
+            }
+            ObjectNode use = Json.object();
+            use.put("subject", subject);
+            use.put("action", action);
+            use.put("dataset_id", datasetId);
+            use.put("version_id", versionId);
+            use.put("purpose", purpose);
+            audit.append(Kind.BREAKGLASS, g.id, g.incidentId, caller, now, "breakglass used", use, o.decisionId());
+        }
     }
 
     // ---- facts and views ----

@@ -144,6 +144,23 @@ class IncidentsApiTest {
         timeline.forEach(e -> assertNotEquals(null, e.get("decision_id"), e.toString()));
     }
 
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource db;
+
+    @Test
+    void theTrailsAreAppendOnly() throws Exception {
+        String id = declare("ana", outage());
+        post("cy", "/v1/incidents/" + id + "/updates", "{\"message\":\"investigating\"}").then().statusCode(200);
+        for (String sql : List.of("UPDATE audit_entry SET actor = 'mallory'", "DELETE FROM audit_entry",
+                "UPDATE status_update SET message = 'nothing happened'", "DELETE FROM status_update")) {
+            try (java.sql.Connection c = db.getConnection(); java.sql.Statement st = c.createStatement()) {
+                org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class, () -> st.executeUpdate(sql), sql);
+            }
+        }
+        get("ana", "/v1/incidents/" + id).then().body("timeline_utc.actor", hasItem("ana"))
+                .body("timeline_utc.actor", not(hasItem("mallory")));
+    }
+
     @Test
     void theBodyCannotSpeakForTheActor() {
         String id = declare("ana", outage());

@@ -193,8 +193,10 @@ class TabletopDrillsTest {
         assertEquals("approved", e.getString("incident.governance_reviews[0].outcome"));
         assertTrue(e.getList("decisions.policy").containsAll(List.of("gate/access/breakglass/decision",
                 "gate/incidents/review/decision", "gate/access/quarantine/decision")));
-        assertTrue(e.getList("incident.timeline_utc.action").containsAll(List.of("granted", "revoked", "governance review",
-                "quarantined")));
+        assertTrue(e.getList("incident.timeline_utc.action").containsAll(List.of("granted", "breakglass used", "revoked",
+                "governance review", "quarantined")));
+        // the read on the grant is among the incident's decisions
+        assertTrue(e.getList("decisions.policy").contains("gate/access/request/decision"));
     }
 
     /** The status after each change of status on the audit trail, starting with the declaration. */
