@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import dev.portcullis.rego.host.HostBuiltins;
 
 /**
  * Every {@code policies/**}{@code /*_test.rego} rule as a JUnit test named {@code package.test_name},
@@ -43,7 +44,7 @@ class PolicyRegoTest {
     private static Stream<DynamicContainer> suite(Path root) throws Exception {
         PolicyFiles.Loaded loaded = PolicyFiles.load(List.of(root), true);
         RegoTests.Suite suite = RegoTests.prepare(loaded.sources(), DataMerger.merge(loaded.data()),
-                RegoTests.Options.all(List.of()));
+                RegoTests.Options.all(List.of(HostBuiltins.all())));
         assertFalse(suite.tests().isEmpty(), "no test_* rules under " + root.toAbsolutePath());
         Map<String, List<DynamicTest>> byPackage = new LinkedHashMap<>();
         for (RegoTest t : suite.tests()) {

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import org.jboss.logging.Logger;
+import dev.portcullis.rego.host.HostBuiltins;
 
 /**
  * Evaluates entrypoints of a {@link BundleVersion} on pooled {@link OpaPolicy} instances.
@@ -396,6 +397,7 @@ public class PolicyEngine {
                 .withPolicy(bundle.wasm())
                 .withInitialMemory(Math.min(INITIAL_MEMORY_PAGES, max))
                 .withMaxMemory(max)
+                .addBuiltins(HostBuiltins.all())
                 .build();
         policy.data(data);
         return new InstancePool.Instance(policy, policy.entrypoints());
