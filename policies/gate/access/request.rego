@@ -1,98 +1,131 @@
-# Data-access gate: who may read, export or publish which dataset version, during normal operation
-# and during incidents. Fails closed: an unclassified resource, an unknown action or a missing
-# subject is a deny.
+# Data-access gate: who may read, export, publish or serve which dataset version, during normal
+# operation and during incidents. Every fact comes from the gate's records; a missing fact denies.
 #
-# Input:
-#   subject:  {"id": "...", "roles": ["analyst", "responder", "steward", ...], "need_to_know": ["<dataset_id>", ...]}
-#   action:   "read" | "export" | "publish"
-#   resource: {"dataset_id": "...", "version_id": "...", "classification": "public" | "internal" |
-#              "sensitive-location" | "restricted", "license": "ok" | "uncertain"}
-#   breakglass: optional {"id", "granted_to", "scope": ["<dataset_id>"], "justification", "expires_at"}
-#   now:      RFC 3339 UTC timestamp of the request (e.g. "2026-11-27T10:00:00Z")
-# Base data: data.gate.access.quarantine = [{"dataset_id", "version_id", "incident_id"}]
+# Input (composed by the gate for POST /v1/access):
+#   actor:       {"id", "api_roles"}  the client asking on the subject's behalf
+#   subject:     the subject record {"id", "roles", "need_to_know": ["<dataset_id>"]}, absent if unknown
+#   action:      "read" | "export" | "publish" | "serve"
+#   dataset:     the dataset record {"dataset_id", "classification", "license", "labels", "owner"},
+#                absent if unknown
+#   version_id:  the requested version, absent if not given
+#   quarantines: the active quarantines of that version: [{"incident_id", "responders": [ids]}]
+#   breakglass:  the grant named by the request, absent if none or unknown:
+#                {"id", "subject", "datasets", "incident": {"status"}, "revoked", "expires_at_unix_s"}
+#   breakglass_requested: true when the request named a grant (found or not)
+#   now_unix_s:  the gate's clock
+# Output (data.gate.access.request.decision): {"allow", "reasons", "obligations"}
 package gate.access.request
 
 import rego.v1
 
-actions := {"read", "export", "publish"}
+import data.gate.lib
 
-classifications := {"public", "internal", "sensitive-location", "restricted"}
+actions := {"read", "export", "publish", "serve"}
+
+classifications := {"public", "internal", "sensitive-location", "culturally-restricted", "restricted"}
+
+licenses := {"ok", "uncertain", "breach"}
+
+# Classifications that need need-to-know or a valid breakglass grant, and the steward to leave.
+protected := {"sensitive-location", "culturally-restricted", "restricted"}
+
+# Actions that put data in front of someone outside the gate.
+outbound := {"export", "publish", "serve"}
 
 subject := input.subject
 
-resource := input.resource
+dataset := input.dataset
 
 roles := {r | some r in subject.roles}
 
-quarantined if {
-	some q in data.gate.access.quarantine
-	q.dataset_id == resource.dataset_id
-	q.version_id == resource.version_id
-}
-
-need_to_know if resource.dataset_id in subject.need_to_know
-
-# A breakglass grant counts only when it names this subject and dataset, says why, and has not expired.
-breakglass_valid if {
-	g := input.breakglass
-	g.granted_to == subject.id
-	resource.dataset_id in g.scope
-	trim_space(g.justification) != ""
-	is_string(input.now)
-	g.expires_at > input.now
-}
-
-deny contains "the request has no authenticated subject" if not is_string(subject.id)
+deny contains "unknown subject" if not lib.text(subject.id)
 
 deny contains "unknown action" if not input.action in actions
 
-deny contains "the resource is not classified; access is denied until it is" if {
-	not resource.classification in classifications
+deny contains "unknown dataset" if not lib.text(dataset.dataset_id)
+
+deny contains "the request names no dataset version" if not lib.text(input.version_id)
+
+deny contains "the dataset is not classified; access is denied until it is" if {
+	lib.text(dataset.dataset_id)
+	not dataset.classification in classifications
 }
 
-# Quarantine blocks serving; responders may still read the version to investigate it.
-deny contains sprintf("dataset version %s/%s is quarantined", [resource.dataset_id, resource.version_id]) if {
-	quarantined
-	not quarantine_investigation
+deny contains "the dataset's licence is not recorded; access is denied until it is" if {
+	lib.text(dataset.dataset_id)
+	not dataset.license in licenses
 }
 
-quarantine_investigation if {
+deny contains "the quarantine state of the version is unknown" if not is_array(input.quarantines)
+
+# A quarantined version is never served, exported or published. Responders of the incident that
+# quarantined it may still read it to investigate.
+deny contains sprintf("dataset version %s/%s is quarantined by %s", [dataset.dataset_id, input.version_id, q.incident_id]) if {
+	some q in input.quarantines
+	not investigates(q)
+}
+
+investigates(q) if {
 	input.action == "read"
-	"responder" in roles
+	subject.id in q.responders
+}
+
+deny contains sprintf("licence %s blocks %s", [dataset.license, input.action]) if {
+	input.action in outbound
+	dataset.license in {"uncertain", "breach"}
 }
 
 deny contains "internal data requires an internal role" if {
-	resource.classification == "internal"
+	dataset.classification == "internal"
 	count(roles & {"analyst", "responder", "steward", "engineer"}) == 0
 }
 
-# Sensitive locations and restricted knowledge: need-to-know, or a valid breakglass grant.
-deny contains sprintf("%s data requires need-to-know or a valid breakglass grant", [resource.classification]) if {
-	resource.classification in {"sensitive-location", "restricted"}
+deny contains sprintf("%s data requires need-to-know or a valid breakglass grant", [dataset.classification]) if {
+	dataset.classification in protected
 	not need_to_know
 	not breakglass_valid
 }
 
-# Sensitive data never leaves through export or publish without the steward.
-deny contains sprintf("%s of %s data requires the governance steward", [input.action, resource.classification]) if {
-	input.action in {"export", "publish"}
-	resource.classification in {"sensitive-location", "restricted"}
+# Protected data never leaves through export or publish (or serve) without the steward.
+deny contains sprintf("%s of %s data requires the governance steward", [input.action, dataset.classification]) if {
+	input.action in outbound
+	dataset.classification in protected
 	not "steward" in roles
 }
 
-deny contains "publishing requires a confirmed license" if {
-	input.action in {"export", "publish"}
-	resource.license != "ok"
+deny contains "the breakglass grant is not valid for this subject and dataset" if {
+	input.breakglass_requested == true
+	not breakglass_valid
+}
+
+need_to_know if dataset.dataset_id in subject.need_to_know
+
+# A grant counts only for its subject and datasets, while its incident is open, unrevoked and unexpired.
+breakglass_valid if {
+	g := input.breakglass
+	lib.text(g.id)
+	g.subject == subject.id
+	dataset.dataset_id in g.datasets
+	lib.open(g.incident)
+	g.revoked == false
+	is_number(input.now_unix_s)
+	is_number(g.expires_at_unix_s)
+	g.expires_at_unix_s > input.now_unix_s
 }
 
 obligations contains {"type": "audit_breakglass", "grant": input.breakglass.id} if {
-	resource.classification in {"sensitive-location", "restricted"}
+	dataset.classification in protected
 	not need_to_know
 	breakglass_valid
 }
 
 obligations contains {"type": "redact", "fields": ["exact_coordinates"]} if {
-	resource.classification == "sensitive-location"
+	dataset.classification == "sensitive-location"
+	input.action == "read"
+}
+
+obligations contains {"type": "redact", "fields": ["restricted_knowledge"]} if {
+	dataset.classification == "culturally-restricted"
 	input.action == "read"
 }
 

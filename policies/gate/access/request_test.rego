@@ -4,88 +4,175 @@ import rego.v1
 
 import data.gate.access.request
 
+# A shallow update: object.union merges nested objects, and these tests replace them whole.
+put(obj, patch) := object.union(object.remove(obj, [k | some k, _ in patch]), patch)
+
+now := 1800000000
+
 analyst := {"id": "ana", "roles": ["analyst"], "need_to_know": []}
 
-req(subject, action, resource) := {"subject": subject, "action": action, "resource": resource, "now": "2026-11-27T10:00:00Z"}
+rivers := {"dataset_id": "rivers", "classification": "public", "license": "ok", "labels": []}
 
-public_v1 := {"dataset_id": "rivers", "version_id": "v1", "classification": "public", "license": "ok"}
+sites := {"dataset_id": "sites", "classification": "sensitive-location", "license": "ok", "labels": []}
 
-sites := {"dataset_id": "sites", "version_id": "v3", "classification": "sensitive-location", "license": "ok"}
+lore := {"dataset_id": "lore", "classification": "culturally-restricted", "license": "ok", "labels": []}
 
-test_public_read_is_allowed if {
-	request.decision.allow with input as req(analyst, "read", public_v1)
+req(subject, action, dataset) := {
+	"actor": {"id": "portal", "api_roles": ["client"]},
+	"subject": subject, "action": action, "dataset": dataset, "version_id": "v1",
+	"quarantines": [], "now_unix_s": now,
 }
 
-test_unclassified_is_denied if {
-	d := request.decision with input as req(analyst, "read", object.remove(public_v1, ["classification"]))
-	d.allow == false
-	"the resource is not classified; access is denied until it is" in d.reasons
+decide(r) := d if {
+	d := request.decision with input as r
 }
 
-test_missing_subject_is_denied if {
-	d := request.decision with input as {"action": "read", "resource": public_v1}
-	d.allow == false
-	"the request has no authenticated subject" in d.reasons
+test_public_read_is_allowed if decide(req(analyst, "read", rivers)) == {"allow": true, "reasons": [], "obligations": []}
+
+test_every_action_on_public_data_is_allowed if {
+	every a in ["read", "export", "publish", "serve"] {
+		decide(req(analyst, a, rivers)).allow == true
+	}
 }
 
-test_unknown_action_is_denied if {
-	not request.decision.allow with input as req(analyst, "delete", public_v1)
+test_unknown_action_denies if decide(req(analyst, "delete", rivers)).reasons == ["unknown action"]
+
+test_unknown_subject_denies if {
+	decide(object.remove(req(analyst, "read", rivers), ["subject"])).reasons == ["unknown subject"]
 }
 
-test_quarantined_version_is_not_served if {
-	parcels := {"dataset_id": "parcels", "version_id": "2026-10-01", "classification": "public", "license": "ok"}
-	d := request.decision with input as req(analyst, "read", parcels)
-	d.reasons == ["dataset version parcels/2026-10-01 is quarantined"]
+test_unknown_dataset_denies if {
+	d := decide(object.remove(req(analyst, "read", rivers), ["dataset"]))
+	d.reasons == ["unknown dataset"]
 }
 
-test_responder_may_read_quarantined_version if {
-	parcels := {"dataset_id": "parcels", "version_id": "2026-10-01", "classification": "public", "license": "ok"}
-	responder := {"id": "rex", "roles": ["responder"], "need_to_know": []}
-	request.decision.allow with input as req(responder, "read", parcels)
-	not request.decision.allow with input as req(responder, "export", parcels)
+test_missing_version_denies if {
+	d := decide(object.remove(req(analyst, "read", rivers), ["version_id"]))
+	d.reasons == ["the request names no dataset version"]
 }
+
+test_unclassified_dataset_denies if {
+	d := decide(req(analyst, "read", object.remove(rivers, ["classification"])))
+	d.reasons == ["the dataset is not classified; access is denied until it is"]
+}
+
+test_missing_licence_denies_even_a_read if {
+	d := decide(req(analyst, "read", object.remove(rivers, ["license"])))
+	d.reasons == ["the dataset's licence is not recorded; access is denied until it is"]
+	decide(req(analyst, "export", object.remove(rivers, ["license"]))).allow == false
+}
+
+test_uncertain_or_breached_licence_blocks_outbound_actions if {
+	every lic in ["uncertain", "breach"] {
+		every a in ["export", "publish", "serve"] {
+			decide(req(analyst, a, put(rivers, {"license": lic}))).reasons == [sprintf("licence %s blocks %s", [lic, a])]
+		}
+		decide(req(analyst, "read", put(rivers, {"license": lic}))).allow == true
+	}
+}
+
+test_internal_data_needs_an_internal_role if {
+	internal := put(rivers, {"classification": "internal"})
+	decide(req(analyst, "read", internal)).allow == true
+	outsider := {"id": "ext", "roles": ["partner"], "need_to_know": []}
+	decide(req(outsider, "read", internal)).reasons == ["internal data requires an internal role"]
+	decide(req(object.remove(outsider, ["roles"]), "read", internal)).allow == false
+}
+
+# --- quarantine ---
+
+quarantined(r) := put(r, {"quarantines": [{"incident_id": "INC-20261127-001", "responders": ["ana", "bo"]}]})
+
+test_quarantined_version_is_never_served_exported_or_published if {
+	every a in ["serve", "export", "publish"] {
+		d := decide(quarantined(req(analyst, a, rivers)))
+		d.reasons == ["dataset version rivers/v1 is quarantined by INC-20261127-001"]
+	}
+}
+
+test_responders_of_the_linked_incident_may_read_a_quarantined_version if {
+	decide(quarantined(req(analyst, "read", rivers))).allow == true
+	other := {"id": "zed", "roles": ["analyst", "responder"], "need_to_know": []}
+	decide(quarantined(req(other, "read", rivers))).allow == false
+}
+
+test_unknown_quarantine_state_denies if {
+	d := decide(object.remove(req(analyst, "read", rivers), ["quarantines"]))
+	d.reasons == ["the quarantine state of the version is unknown"]
+}
+
+# --- protected data ---
 
 test_sensitive_location_needs_need_to_know if {
-	d := request.decision with input as req(analyst, "read", sites)
+	d := decide(req(analyst, "read", sites))
 	d.reasons == ["sensitive-location data requires need-to-know or a valid breakglass grant"]
-	insider := object.union(analyst, {"need_to_know": ["sites"]})
-	ok := request.decision with input as req(insider, "read", sites)
-	ok.allow == true
-	{"type": "redact", "fields": ["exact_coordinates"]} in ok.obligations
+	cleared := put(analyst, {"need_to_know": ["sites"]})
+	r := decide(req(cleared, "read", sites))
+	r.allow == true
+	r.obligations == [{"type": "redact", "fields": ["exact_coordinates"]}]
 }
 
-test_breakglass_grants_access_and_is_audited if {
-	grant := {"id": "bg-7", "granted_to": "ana", "scope": ["sites"], "justification": "INC-20261127-001 containment", "expires_at": "2026-11-27T12:00:00Z"}
-	d := request.decision with input as object.union(req(analyst, "read", sites), {"breakglass": grant})
-	d.allow == true
-	{"type": "audit_breakglass", "grant": "bg-7"} in d.obligations
+test_culturally_restricted_read_is_redacted if {
+	cleared := put(analyst, {"need_to_know": ["lore"]})
+	d := decide(req(cleared, "read", lore))
+	d.obligations == [{"type": "redact", "fields": ["restricted_knowledge"]}]
+	decide(req(analyst, "read", lore)).allow == false
 }
 
-test_expired_breakglass_is_ignored if {
-	grant := {"id": "bg-7", "granted_to": "ana", "scope": ["sites"], "justification": "x", "expires_at": "2026-11-27T09:00:00Z"}
-	not request.decision.allow with input as object.union(req(analyst, "read", sites), {"breakglass": grant})
+test_missing_need_to_know_denies if {
+	d := decide(req(object.remove(analyst, ["need_to_know"]), "read", sites))
+	d.allow == false
 }
 
-test_breakglass_without_justification_is_ignored if {
-	grant := {"id": "bg-7", "granted_to": "ana", "scope": ["sites"], "justification": " ", "expires_at": "2026-11-27T12:00:00Z"}
-	not request.decision.allow with input as object.union(req(analyst, "read", sites), {"breakglass": grant})
-}
-
-test_sensitive_export_requires_steward if {
-	insider := object.union(analyst, {"need_to_know": ["sites"]})
-	d := request.decision with input as req(insider, "export", sites)
+test_export_of_protected_data_needs_the_steward if {
+	cleared := put(analyst, {"need_to_know": ["sites"]})
+	d := decide(req(cleared, "export", sites))
 	d.reasons == ["export of sensitive-location data requires the governance steward"]
-	steward := {"id": "gs", "roles": ["steward"], "need_to_know": ["sites"]}
-	request.decision.allow with input as req(steward, "export", sites)
+	steward := put(cleared, {"roles": ["steward"]})
+	decide(req(steward, "export", sites)).allow == true
+	decide(req(steward, "publish", sites)).allow == true
 }
 
-test_uncertain_license_blocks_publishing if {
-	d := request.decision with input as req(analyst, "publish", object.union(public_v1, {"license": "uncertain"}))
-	d.reasons == ["publishing requires a confirmed license"]
+grant := {"id": "bg-1", "subject": "ana", "datasets": ["sites"], "incident": {"status": "mitigating"}, "revoked": false, "expires_at_unix_s": now + 600}
+
+with_grant(r, g) := put(r, {"breakglass": g, "breakglass_requested": true})
+
+test_valid_breakglass_grant_allows_a_read_with_audit if {
+	d := decide(with_grant(req(analyst, "read", sites), grant))
+	d.allow == true
+	{"type": "audit_breakglass", "grant": "bg-1"} in d.obligations
+	{"type": "redact", "fields": ["exact_coordinates"]} in d.obligations
 }
 
-test_internal_data_needs_internal_role if {
-	internal := object.union(public_v1, {"classification": "internal"})
-	not request.decision.allow with input as req({"id": "guest", "roles": [], "need_to_know": []}, "read", internal)
-	request.decision.allow with input as req(analyst, "read", internal)
+test_revoked_expired_foreign_or_closed_grants_count_for_nothing if {
+	every g in [
+		put(grant, {"revoked": true}),
+		put(grant, {"expires_at_unix_s": now}),
+		put(grant, {"subject": "bo"}),
+		put(grant, {"datasets": ["lore"]}),
+		put(grant, {"incident": {"status": "resolved"}}),
+		object.remove(grant, ["incident"]),
+		object.remove(grant, ["expires_at_unix_s"]),
+		object.remove(grant, ["revoked"]),
+	] {
+		d := decide(with_grant(req(analyst, "read", sites), g))
+		"sensitive-location data requires need-to-know or a valid breakglass grant" in d.reasons
+		"the breakglass grant is not valid for this subject and dataset" in d.reasons
+	}
+}
+
+test_grant_without_clock_denies if {
+	d := decide(object.remove(with_grant(req(analyst, "read", sites), grant), ["now_unix_s"]))
+	d.allow == false
+}
+
+test_named_but_unknown_grant_denies if {
+	cleared := put(analyst, {"need_to_know": ["sites"]})
+	d := decide(put(req(cleared, "read", sites), {"breakglass_requested": true}))
+	d.reasons == ["the breakglass grant is not valid for this subject and dataset"]
+}
+
+test_grant_does_not_lift_the_steward_rule_for_export if {
+	d := decide(with_grant(req(analyst, "export", sites), grant))
+	d.reasons == ["export of sensitive-location data requires the governance steward"]
 }

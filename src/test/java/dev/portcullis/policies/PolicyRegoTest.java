@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import dev.portcullis.rego.host.HostBuiltins;
 
 /**
  * Every {@code policies/**}{@code /*_test.rego} rule as a JUnit test named {@code package.test_name},
@@ -27,12 +28,24 @@ class PolicyRegoTest {
 
     static final Path POLICIES = Path.of("policies");
 
+    /** OPA's demo policy, kept out of the released bundle for the benchmarks (docs/benchmarks.md). */
+    static final Path BENCH_POLICIES = Path.of("src/test/resources/bench-policies");
+
     @TestFactory
     Stream<DynamicContainer> policies() throws Exception {
-        PolicyFiles.Loaded loaded = PolicyFiles.load(List.of(POLICIES), true);
+        return suite(POLICIES);
+    }
+
+    @TestFactory
+    Stream<DynamicContainer> benchPolicies() throws Exception {
+        return suite(BENCH_POLICIES);
+    }
+
+    private static Stream<DynamicContainer> suite(Path root) throws Exception {
+        PolicyFiles.Loaded loaded = PolicyFiles.load(List.of(root), true);
         RegoTests.Suite suite = RegoTests.prepare(loaded.sources(), DataMerger.merge(loaded.data()),
-                RegoTests.Options.all(List.of()));
-        assertFalse(suite.tests().isEmpty(), "no test_* rules under " + POLICIES.toAbsolutePath());
+                RegoTests.Options.all(List.of(HostBuiltins.all())));
+        assertFalse(suite.tests().isEmpty(), "no test_* rules under " + root.toAbsolutePath());
         Map<String, List<DynamicTest>> byPackage = new LinkedHashMap<>();
         for (RegoTest t : suite.tests()) {
             byPackage.computeIfAbsent(t.pkg().substring("data.".length()), k -> new ArrayList<>()).add(test(suite, t));

@@ -4,7 +4,7 @@ import dev.portcullis.gate.bundles.BundleVersion;
 
 /** Which bundle produced a decision. */
 public record BundleRef(String name, String revision, String sha256) {
-    static BundleRef of(BundleVersion b) {
+    public static BundleRef of(BundleVersion b) {
         return b == null ? null : new BundleRef(b.name(), b.revision(), b.sha256());
     }
 }

@@ -5,10 +5,10 @@ import dev.portcullis.gate.security.TokenAuthFilter;
 import jakarta.ws.rs.container.ContainerRequestContext;
 
 /** The caller the authentication filter attached to the request. */
-final class Callers {
+public final class Callers {
     private Callers() {}
 
-    static Caller of(ContainerRequestContext ctx) {
+    public static Caller of(ContainerRequestContext ctx) {
         Object c = ctx.getProperty(TokenAuthFilter.CALLER_PROPERTY);
         if (!(c instanceof Caller caller)) {
             throw new IllegalStateException("request reached a resource without an authenticated caller");

@@ -42,7 +42,7 @@ public class DecisionsResource {
     public record DecisionResponse(@JsonProperty("decision_id") UUID decisionId, boolean allow,
             List<JsonNode> reasons, List<JsonNode> obligations, BundleRef bundle, ApiError error) {
 
-        static DecisionResponse of(DecisionOutcome o) {
+        public static DecisionResponse of(DecisionOutcome o) {
             return new DecisionResponse(o.decisionId(), o.allow(), o.reasons(), o.obligations(),
                     BundleRef.of(o.bundle()), o.errorCode() == null ? null : new ApiError(o.errorCode(), o.errorMessage()));
         }

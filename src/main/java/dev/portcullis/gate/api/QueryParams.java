@@ -14,7 +14,7 @@ import java.util.Set;
  * control characters. Anything else is an {@link IllegalArgumentException} whose message is safe
  * to return (client text quoted and escaped).
  */
-final class QueryParams {
+public final class QueryParams {
 
     static final int MAX_VALUE_CHARS = 1024;
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
@@ -22,7 +22,7 @@ final class QueryParams {
 
     private final MultivaluedMap<String, String> params;
 
-    QueryParams(MultivaluedMap<String, String> params, String... known) {
+    public QueryParams(MultivaluedMap<String, String> params, String... known) {
         this.params = params;
         Set<String> names = Set.of(known);
         for (var e : params.entrySet()) {
@@ -32,7 +32,7 @@ final class QueryParams {
         }
     }
 
-    String string(String name) {
+    public String string(String name) {
         List<String> vs = params.get(name);
         if (vs == null || vs.isEmpty()) {
             return null;
@@ -49,7 +49,7 @@ final class QueryParams {
         return v;
     }
 
-    Boolean bool(String name) {
+    public Boolean bool(String name) {
         String v = string(name);
         if (v == null) {
             return null;

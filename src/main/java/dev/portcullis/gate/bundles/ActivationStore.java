@@ -17,9 +17,17 @@ import javax.sql.DataSource;
  */
 public final class ActivationStore {
 
-    /** A row of {@code bundle_activation}. */
+    /**
+     * A row of {@code bundle_activation}. {@code generation} grows by one with every saved change of
+     * the row (0 for a choice not yet saved); instances follow rows newer than the one they applied.
+     */
     public record Activation(String bundleName, String revision, String previousRevision, Instant activatedAt,
-            String activatedBy) {}
+            String activatedBy, long generation) {
+
+        Activation withGeneration(long g) {
+            return new Activation(bundleName, revision, previousRevision, activatedAt, activatedBy, g);
+        }
+    }
 
     static final int MAX_RESULT_CHARS = 100_000;
 
@@ -33,26 +41,31 @@ public final class ActivationStore {
         Map<String, Activation> out = new LinkedHashMap<>();
         try (Connection c = ds.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT bundle_name, revision, previous_revision, "
-                        + "activated_at, activated_by FROM bundle_activation ORDER BY bundle_name");
+                        + "activated_at, activated_by, generation FROM bundle_activation ORDER BY bundle_name");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 OffsetDateTime at = rs.getObject(4, OffsetDateTime.class);
                 out.put(rs.getString(1), new Activation(rs.getString(1), rs.getString(2), rs.getString(3),
-                        at == null ? null : at.toInstant(), rs.getString(5)));
+                        at == null ? null : at.toInstant(), rs.getString(5), rs.getLong(6)));
             }
         }
         return out;
     }
 
-    /** Upserts the activation of {@code name} (UPDATE, then INSERT when no row existed) in one transaction. */
-    public void save(Activation a) throws SQLException {
+    /**
+     * Upserts the activation of {@code name} (UPDATE, then INSERT when no row existed) in one transaction.
+     *
+     * @return the row's new generation
+     */
+    public long save(Activation a) throws SQLException {
         try (Connection c = ds.getConnection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
                 int n;
                 try (PreparedStatement ps = c.prepareStatement("UPDATE bundle_activation SET revision = ?, "
-                        + "previous_revision = ?, activated_at = ?, activated_by = ? WHERE bundle_name = ?")) {
+                        + "previous_revision = ?, activated_at = ?, activated_by = ?, generation = generation + 1 "
+                        + "WHERE bundle_name = ?")) {
                     ps.setString(1, a.revision());
                     ps.setString(2, a.previousRevision());
                     ps.setObject(3, OffsetDateTime.ofInstant(a.activatedAt(), ZoneOffset.UTC));
@@ -62,7 +75,8 @@ public final class ActivationStore {
                 }
                 if (n == 0) {
                     try (PreparedStatement ps = c.prepareStatement("INSERT INTO bundle_activation (bundle_name, "
-                            + "revision, previous_revision, activated_at, activated_by) VALUES (?, ?, ?, ?, ?)")) {
+                            + "revision, previous_revision, activated_at, activated_by, generation) "
+                            + "VALUES (?, ?, ?, ?, ?, 1)")) {
                         ps.setString(1, a.bundleName());
                         ps.setString(2, a.revision());
                         ps.setString(3, a.previousRevision());
@@ -71,7 +85,19 @@ public final class ActivationStore {
                         ps.executeUpdate();
                     }
                 }
+                long generation;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT generation FROM bundle_activation WHERE bundle_name = ?")) {
+                    ps.setString(1, a.bundleName());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new SQLException("bundle_activation row of " + a.bundleName() + " vanished");
+                        }
+                        generation = rs.getLong(1);
+                    }
+                }
                 c.commit();
+                return generation;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

@@ -193,7 +193,10 @@ public class BundleRegistry {
         }
     }
 
-    /** The directory poller ({@code portcullis.bundles.poll-interval}). */
+    /**
+     * The poller ({@code portcullis.bundles.poll-interval}): scans the directory, then follows
+     * activations and rollbacks that other instances on the same database recorded.
+     */
     @Scheduled(every = "${portcullis.bundles.poll-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         if (started) {
@@ -202,7 +205,60 @@ public class BundleRegistry {
             } catch (RuntimeException e) {
                 LOG.errorf(e, "bundle directory scan failed");
             }
+            followActivations();
         }
+    }
+
+    /**
+     * Applies every {@code bundle_activation} row whose generation is newer than the one this
+     * instance applied (an activation or rollback made on another instance). A row naming a revision
+     * this instance has not loaded is retried on the next poll; the current version stays active.
+     *
+     * @return the number of activations applied
+     */
+    public int followActivations() {
+        if (store == null) {
+            return 0;
+        }
+        Map<String, ActivationStore.Activation> rows;
+        try {
+            rows = store.loadAll();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debugf("cannot read bundle_activation: %s", e.toString());
+            return 0;
+        }
+        int applied = 0;
+        for (ActivationStore.Activation row : rows.values()) {
+            ActivationStore.Activation mine = recorded.get(row.bundleName());
+            if (mine != null && mine.generation() >= row.generation()) {
+                continue;
+            }
+            BundleVersion v = version(row.bundleName(), row.revision()).orElse(null);
+            if (v == null) {
+                LOG.warnf("bundle %s: revision %s activated by another instance is not loaded here",
+                        row.bundleName(), LogText.quote(row.revision()));
+                continue;
+            }
+            engine.warm(v);
+            synchronized (lock) {
+                mine = recorded.get(row.bundleName());
+                if (mine != null && mine.generation() >= row.generation()) {
+                    continue; // a local change or another poll got there first
+                }
+                Slot s = slot(row.bundleName());
+                s.previous = row.previousRevision() == null ? null
+                        : version(row.bundleName(), row.previousRevision()).orElse(null);
+                s.activatedAt = row.activatedAt();
+                s.activatedBy = row.activatedBy();
+                s.active.set(v);
+                recorded.put(row.bundleName(), row);
+                engine.retain(retained());
+                applied++;
+                LOG.infof("bundle %s: following activation of %s (generation %d) by %s", row.bundleName(),
+                        v.revision(), row.generation(), LogText.quote(row.activatedBy()));
+            }
+        }
+        return applied;
     }
 
     /** Scans the bundle directory once; returns the versions loaded by this scan. */
@@ -667,10 +723,10 @@ public class BundleRegistry {
         }
         Instant now = Instant.now();
         ActivationStore.Activation a = new ActivationStore.Activation(name, v.revision(),
-                cur == null ? null : cur.revision(), now, by);
+                cur == null ? null : cur.revision(), now, by, 0);
         if (store != null) {
             try {
-                store.save(a);
+                a = a.withGeneration(store.save(a));
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot persist activation of " + name + "@" + v.revision() + ": "
                         + e.getMessage(), e);

@@ -37,12 +37,14 @@ import org.jboss.logging.Logger;
  * writer thread has committed it. The writer drains up to {@code portcullis.decisions.max-batch}
  * drafts, assigns {@code seq = tail.seq + 1 ...} and chains their hashes (see {@link DecisionHash}),
  * writes them as one JDBC batch in one transaction and completes every caller's future only after
- * the commit returned. Because there is exactly one writer, the chain is linear; the database
- * additionally enforces {@code PRIMARY KEY (seq)} and {@code UNIQUE (prev_hash)}, so even a second
- * service instance cannot fork it (its batch fails and it re-reads the tail).
+ * the commit returned. One writer per instance; instances sharing a database form one global chain:
+ * each transaction takes the row lock of {@code decision_chain_lock} and reads the tail under it,
+ * so group commits of all instances are serialised and the chain stays linear. The database
+ * additionally enforces {@code PRIMARY KEY (seq)} and {@code UNIQUE (prev_hash)}, so even a writer
+ * that skipped the lock could not fork it (its batch would fail and it would re-read the tail).
  *
- * <p><b>Failure handling.</b> If a batch fails, its commit outcome is unknown, so the writer
- * forgets its cached tail. If the database is unreachable, every draft of the batch fails with
+ * <p><b>Failure handling.</b> If a batch fails, its commit outcome is unknown (the tail is
+ * re-read under the chain lock by every transaction, so nothing is cached across batches). If the database is unreachable, every draft of the batch fails with
  * {@link AuditUnavailableException}, the store is marked DOWN (later calls fail immediately, the
  * readiness check "decision-store" is DOWN) and the writer probes the database every
  * {@code probe-interval}; when it answers, the writer re-reads the tail (seq, hash) from the table
@@ -84,12 +86,12 @@ public class DecisionRecorder {
     private volatile String lastError;
 
     // Owned by the writer thread.
-    private boolean tailKnown;
     private long tailSeq;
     private String tailHash;
 
     private Timer commitTimer;
     private DistributionSummary batchSize;
+    private Timer lockWait;
 
     private static final class Pending {
         final DecisionDraft draft;
@@ -128,6 +130,10 @@ public class DecisionRecorder {
                 .publishPercentileHistogram()
                 .minimumExpectedValue(1.0)
                 .maximumExpectedValue((double) Math.max(1, config.maxBatch()))
+                .register(registry);
+        lockWait = Timer.builder("portcullis.audit.chain.lock.wait")
+                .description("Time a group commit waited for the chain lock (shared by all instances on the database)")
+                .publishPercentileHistogram()
                 .register(registry);
         Gauge.builder("portcullis.audit.queue.depth", this, r -> r.queue.size())
                 .description("Decisions waiting for the audit writer")
@@ -317,7 +323,6 @@ public class DecisionRecorder {
             } catch (Throwable t) {
                 LOG.error("decision writer failure", t);
                 lastError = t.toString();
-                tailKnown = false;
                 markDown();
                 for (Pending p : batch) {
                     failPending(p, "unavailable", new AuditUnavailableException("decision writer failure: " + t, t));
@@ -359,12 +364,10 @@ public class DecisionRecorder {
                 }
             }
         }
-        tailKnown = true;
     }
 
     private void markDown() {
         state = State.DOWN;
-        tailKnown = false;
         try {
             // every pooled connection is suspect now; idle ones go immediately, busy ones on return
             dataSource.flush(AgroalDataSource.FlushMode.GRACEFUL);
@@ -377,9 +380,6 @@ public class DecisionRecorder {
         long t0 = System.nanoTime();
         List<DecisionRecord> records;
         try (Connection c = dataSource.getConnection()) {
-            if (!tailKnown) {
-                readTail(c);
-            }
             records = insert(c, batch);
         } catch (SQLException | RuntimeException e) {
             recoverBatch(batch, e);
@@ -393,16 +393,13 @@ public class DecisionRecorder {
         }
     }
 
-    /** Chains, inserts and commits {@code ps} in one transaction on {@code c}. */
+    /**
+     * Chains, inserts and commits {@code ps} in one transaction on {@code c}. The transaction first
+     * takes the chain lock and reads the tail under it, so writers of other instances on the same
+     * database append after each other instead of racing for the same seq.
+     */
     private List<DecisionRecord> insert(Connection c, List<Pending> ps) throws SQLException {
         List<DecisionRecord> records = new ArrayList<>(ps.size());
-        long seq = tailSeq;
-        String prev = tailHash;
-        for (Pending p : ps) {
-            DecisionRecord r = p.toRecord(++seq, prev);
-            records.add(r);
-            prev = r.hash();
-        }
         int netTimeout = -1;
         Executor direct = Runnable::run;
         try {
@@ -414,6 +411,15 @@ public class DecisionRecorder {
         boolean autoCommit = c.getAutoCommit();
         try {
             c.setAutoCommit(false);
+            lockChain(c);
+            readTail(c);
+            long seq = tailSeq;
+            String prev = tailHash;
+            for (Pending p : ps) {
+                DecisionRecord r = p.toRecord(++seq, prev);
+                records.add(r);
+                prev = r.hash();
+            }
             try (PreparedStatement st = c.prepareStatement(DecisionRows.INSERT)) {
                 st.setQueryTimeout(timeoutSeconds(config.commitTimeout().toMillis()));
                 for (DecisionRecord r : records) {
@@ -443,11 +449,28 @@ public class DecisionRecorder {
         return records;
     }
 
+    /**
+     * Takes the global chain lock for the current transaction (released by its commit or rollback).
+     * Held only from reading the tail to the commit: the cost of one chain for N instances is that
+     * their group commits are serialised, not that they wait for each other's evaluations.
+     */
+    private void lockChain(Connection c) throws SQLException {
+        long t0 = System.nanoTime();
+        try (PreparedStatement st = c.prepareStatement(DecisionRows.LOCK_CHAIN)) {
+            st.setQueryTimeout(timeoutSeconds(config.commitTimeout().toMillis()));
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("decision_chain_lock has no row; refusing to write without the chain lock");
+                }
+            }
+        }
+        lockWait.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+    }
+
     private void advance(List<DecisionRecord> records) {
         DecisionRecord last = records.get(records.size() - 1);
         tailSeq = last.seq();
         tailHash = last.hash();
-        tailKnown = true;
     }
 
     /**
@@ -456,7 +479,6 @@ public class DecisionRecorder {
      * rest one by one.
      */
     private void recoverBatch(List<Pending> batch, Exception cause) {
-        tailKnown = false;
         LOG.debugf(cause, "decision batch of %d failed", batch.size());
         List<Pending> rest = new ArrayList<>(batch);
         for (int attempt = 0; attempt < 3 && !rest.isEmpty(); attempt++) {
@@ -479,7 +501,6 @@ public class DecisionRecorder {
                         p.future.complete(r.get(0));
                         rest.remove(0);
                     } catch (SQLException e) {
-                        tailKnown = false;
                         if (!c.isValid(timeoutSeconds(config.healthTimeout().toMillis()))) {
                             throw e; // connection lost: outer handler
                         }
@@ -501,7 +522,6 @@ public class DecisionRecorder {
                 return;
             } catch (SQLException | RuntimeException e) {
                 cause = e;
-                tailKnown = false;
                 if (!ping()) {
                     break;
                 }

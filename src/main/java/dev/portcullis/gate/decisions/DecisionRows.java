@@ -18,6 +18,8 @@ final class DecisionRows {
 
     static final String INSERT = "INSERT INTO decision (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+    static final String LOCK_CHAIN = "SELECT id FROM decision_chain_lock WHERE id = 1 FOR UPDATE";
+
     static final String TAIL = "SELECT seq, hash FROM decision ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY";
 
     private DecisionRows() {

@@ -28,9 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,6 +35,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import org.jboss.logging.Logger;
+import dev.portcullis.rego.host.HostBuiltins;
 
 /**
  * Evaluates entrypoints of a {@link BundleVersion} on pooled {@link OpaPolicy} instances.
@@ -48,9 +46,9 @@ import org.jboss.logging.Logger;
  * above the data (opa-java-wasm does this in {@code input()}), so instances are re-usable.
  *
  * <p>{@link #evaluate} never throws for evaluation problems: it returns an {@link Evaluation} carrying an error
- * code. Evaluations run on the caller's thread (no hand-off to another thread on the hot path); a
- * watchdog interrupts the thread when {@code portcullis.engine.timeout} passes, Chicory stops at the
- * interrupt, and the instance is discarded rather than reused.
+ * code. Evaluations run on the caller's thread (no hand-off to another thread on the hot path);
+ * {@link EvaluationDeadlines} interrupts the thread once {@code portcullis.engine.timeout} has passed
+ * (within a quarter of it), Chicory stops at the interrupt, and the instance is discarded rather than reused.
  *
  * <p>Metrics: gauges {@code portcullis_pool_in_use} and {@code portcullis_pool_size} (tags bundle, revision),
  * timer {@code portcullis_evaluation} (tags bundle, outcome=ok|error; percentiles and histogram) and counter
@@ -68,7 +66,7 @@ public class PolicyEngine {
     private final Map<String, PoolHolder> pools = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, Counter> errorCounters = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService watchdogs;
+    private final EvaluationDeadlines deadlines;
     private final IntakeWorkers intake = new IntakeWorkers();
 
     private record PoolHolder(InstancePool pool, List<Meter> meters) {}
@@ -77,11 +75,7 @@ public class PolicyEngine {
     public PolicyEngine(EngineConfig config, MeterRegistry meters) {
         this.config = config;
         this.meters = meters;
-        this.watchdogs = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "portcullis-eval-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
+        this.deadlines = new EvaluationDeadlines(EvaluationDeadlines.tickFor(config.timeout()));
     }
 
     /** Evaluates {@code entrypoint} of {@code bundle} with {@code input} (null means {@code {}}). Never throws. */
@@ -167,13 +161,11 @@ public class PolicyEngine {
                     + bundle.revision() + " does not export entrypoint " + entrypoint, elapsed(start));
         }
         String resultSet;
-        Watchdog watchdog = new Watchdog(Thread.currentThread());
-        ScheduledFuture<?> alarm = watchdogs.schedule(watchdog::fire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        EvaluationDeadlines.Watch watch = deadlines.arm(timeout);
         try {
             resultSet = instance.policy.entrypoint(id).evaluate(input);
         } catch (RuntimeException | Error e) {
-            boolean timedOut = watchdog.disarm();
-            alarm.cancel(false);
+            boolean timedOut = watch.disarm();
             pool.discard(instance);
             if (timedOut || e instanceof ChicoryInterruptedException) {
                 return Evaluation.error(Evaluation.TIMEOUT, "evaluation exceeded " + timeout.toMillis() + " ms",
@@ -181,14 +173,12 @@ public class PolicyEngine {
             }
             return Evaluation.error(classify(e), describe(e), elapsed(start));
         }
-        if (watchdog.disarm()) {
-            // the alarm went off just as the evaluation finished: the answer came too late to count
-            alarm.cancel(false);
+        if (watch.disarm()) {
+            // the deadline fired just as the evaluation finished: the answer came too late to count
             pool.discard(instance);
             return Evaluation.error(Evaluation.TIMEOUT, "evaluation exceeded " + timeout.toMillis() + " ms",
                     elapsed(start));
         }
-        alarm.cancel(false);
         pool.release(instance);
         JsonNode value;
         try {
@@ -334,42 +324,6 @@ public class PolicyEngine {
         return h == null ? PoolStats.EMPTY : h.pool().stats();
     }
 
-    /** Timed-out evaluations whose worker has not stopped yet. */
-    /**
-     * Interrupts the evaluating thread once the time limit passes. Chicory checks the interrupt
-     * flag while it runs, so the evaluation stops there; {@link #disarm} guarantees no interrupt
-     * can reach the thread after the evaluation is over (it would hit unrelated request code).
-     */
-    private static final class Watchdog {
-        private final Thread thread;
-        private boolean done;
-        private boolean fired;
-
-        Watchdog(Thread thread) {
-            this.thread = thread;
-        }
-
-        synchronized void fire() {
-            if (!done) {
-                fired = true;
-                thread.interrupt();
-            }
-        }
-
-        /** Ends the watch; returns whether the alarm fired. Clears the interrupt it may have left. */
-        boolean disarm() {
-            boolean f;
-            synchronized (this) {
-                done = true;
-                f = fired;
-            }
-            if (f) {
-                Thread.interrupted();
-            }
-            return f;
-        }
-    }
-
     /** Closes the pool of {@code bundle} (borrowed instances are dropped when returned). */
     public void evict(BundleVersion bundle) {
         PoolHolder h = pools.remove(bundle.key());
@@ -448,6 +402,7 @@ public class PolicyEngine {
                 .withPolicy(bundle.wasm())
                 .withInitialMemory(Math.min(INITIAL_MEMORY_PAGES, max))
                 .withMaxMemory(max)
+                .addBuiltins(HostBuiltins.all())
                 .build();
         policy.data(data);
         return new InstancePool.Instance(policy, policy.entrypoints());
@@ -472,7 +427,7 @@ public class PolicyEngine {
 
     @PreDestroy
     void shutdown() {
-        watchdogs.shutdownNow();
+        deadlines.close();
         intake.shutdownNow();
         for (String k : new ArrayList<>(pools.keySet())) {
             PoolHolder h = pools.remove(k);

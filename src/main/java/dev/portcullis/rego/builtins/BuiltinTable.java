@@ -186,13 +186,13 @@ public final class BuiltinTable {
         todo("crypto.x509.parse_certificates(string) -> array[object[string: any]]");
         todo("crypto.x509.parse_keypair(string, string) -> object[string: any]");
         todo("crypto.x509.parse_rsa_private_key(string) -> object[string: any]");
-        todo("io.jwt.decode(string) -> [object[any: any], object[any: any], string]");
-        todo("io.jwt.decode_verify(string, object[string: any]) -> [boolean, object[any: any], object[any: any]]", Flag.NONDETERMINISTIC);
-        todo("io.jwt.encode_sign(object[string: any], object[string: any], object[string: any]) -> string", Flag.NONDETERMINISTIC);
-        todo("io.jwt.encode_sign_raw(string, string, string) -> string", Flag.NONDETERMINISTIC);
+        host("io.jwt.decode(string) -> [object[any: any], object[any: any], string]");
+        host("io.jwt.decode_verify(string, object[string: any]) -> [boolean, object[any: any], object[any: any]]", Flag.NONDETERMINISTIC);
+        host("io.jwt.encode_sign(object[string: any], object[string: any], object[string: any]) -> string", Flag.NONDETERMINISTIC);
+        host("io.jwt.encode_sign_raw(string, string, string) -> string", Flag.NONDETERMINISTIC);
         for (String alg : List.of("eddsa", "es256", "es384", "es512", "hs256", "hs384", "hs512", "ps256", "ps384",
                 "ps512", "rs256", "rs384", "rs512")) {
-            todo("io.jwt.verify_" + alg + "(string, string) -> boolean");
+            host("io.jwt.verify_" + alg + "(string, string) -> boolean");
         }
         todo("providers.aws.sign_req(object[string: any], object[string: any], number) -> object[any: any]");
 
@@ -282,6 +282,11 @@ public final class BuiltinTable {
     private static void nat(String signature, Flag... flags) {
         String name = signature.substring(0, signature.indexOf('('));
         decl(new Impl.Native("pc_bi_" + name.replace('.', '_')), signature, flags);
+    }
+
+    /** Implemented in Java by {@code dev.portcullis.rego.host.HostBuiltins}, called through opa_builtinN. */
+    private static void host(String signature, Flag... flags) {
+        decl(HOST, signature, flags);
     }
 
     private static void todo(String signature, Flag... flags) {

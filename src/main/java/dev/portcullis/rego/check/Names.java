@@ -29,7 +29,13 @@ public final class Names {
     /** Whether a bare name refers to something other than a local variable. */
     public boolean isGlobal(ModuleScope scope, String name) {
         return name.equals("input") || name.equals("data") || scope.aliases().containsKey(name)
-                || packageRule(scope, name) != null;
+                || packageChild(scope, name) != null;
+    }
+
+    /** The node {@code name} directly under the module's package (a rule or a rule head's first segment), or null. */
+    private RuleTree.Node packageChild(ModuleScope scope, String name) {
+        RuleTree.Node pkg = tree.find(scope.pkg());
+        return pkg == null ? null : pkg.children().get(name);
     }
 
     /** The rule (or function) {@code name} of the module's own package, or null. */
@@ -54,10 +60,13 @@ public final class Names {
             p.addAll(List.of(parts).subList(1, parts.length));
             return p;
         }
-        if (parts.length == 1 && packageRule(scope, name) != null) {
+        if (parts.length == 1 && packageRule(scope, name) != null
+                || parts.length > 1 && packageChild(scope, parts[0]) != null) {
             List<String> p = new ArrayList<>(scope.pkg());
-            p.add(name);
-            return p;
+            p.addAll(List.of(parts));
+            if (parts.length == 1 || tree.ruleSet(p) != null) {
+                return p;
+            }
         }
         return null;
     }

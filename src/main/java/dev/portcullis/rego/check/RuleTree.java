@@ -25,6 +25,14 @@ public final class RuleTree {
             return kind == Rule.Kind.FUNCTION;
         }
 
+        /**
+         * Whether some definition writes below its first key ({@code p[x].q := v}) or adds to a
+         * set at a key ({@code p[x] contains y}): such values are merged, not inserted.
+         */
+        public boolean deep() {
+            return defs.stream().map(Def::rule).anyMatch(r -> r.keys().size() > 1 || r.kind() == Rule.Kind.PARTIAL_SET && r.hasKeys());
+        }
+
         public String dotted() {
             return "data." + String.join(".", path);
         }
@@ -106,7 +114,7 @@ public final class RuleTree {
             pkg.isPackage = true;
             for (Rule r : m.rules()) {
                 List<String> path = new ArrayList<>(scope.pkg());
-                path.add(r.name());
+                path.addAll(r.path());
                 byPath.computeIfAbsent(List.copyOf(path), k -> new ArrayList<>()).add(new Def(r, scope));
             }
         }
@@ -115,16 +123,26 @@ public final class RuleTree {
             if (rs == null) {
                 continue;
             }
-            Node n = tree.ensure(e.getKey());
-            if (n.isPackage || !n.children.isEmpty()) {
-                Rule first = e.getValue().get(0).rule();
-                diags.add(new Diagnostic(first.pos(), "rego_type_error",
-                        "rule " + rs.dotted() + " conflicts with a package of the same path"));
-                continue;
-            }
-            n.rules = rs;
+            tree.ensure(e.getKey()).rules = rs;
         }
+        tree.checkOverlaps(tree.root, diags);
         return tree;
+    }
+
+    /**
+     * Rules below another rule's path extend its value, which only an object-building rule
+     * ({@code p[x] := v}, {@code p[x].q := v}) can have; below any other rule they conflict.
+     */
+    private void checkOverlaps(Node n, List<Diagnostic> diags) {
+        if (n.rules != null && n.rules.kind() != Rule.Kind.PARTIAL_OBJECT && (n.isPackage || !n.children.isEmpty())) {
+            Def first = n.rules.defs().isEmpty() ? n.rules.defaultDef() : n.rules.defs().get(0);
+            diags.add(new Diagnostic(first.rule().pos(), "rego_type_error", "rule " + n.rules.dotted()
+                    + (n.isPackage ? " conflicts with a package of the same path" : " conflicts with a package or rules below its path")));
+            n.rules = null;
+        }
+        for (Node c : n.children.values()) {
+            checkOverlaps(c, diags);
+        }
     }
 
     private static RuleSet ruleSet(List<String> path, List<Def> defs, List<Diagnostic> diags) {
@@ -142,12 +160,13 @@ public final class RuleTree {
                 dflt = d;
                 continue;
             }
+            Rule.Kind rk = r.kind() == Rule.Kind.PARTIAL_SET && r.hasKeys() ? Rule.Kind.PARTIAL_OBJECT : r.kind();
             if (kind == null) {
-                kind = r.kind();
+                kind = rk;
                 arity = r.kind() == Rule.Kind.FUNCTION ? r.args().size() : 0;
-            } else if (kind != r.kind()) {
+            } else if (kind != rk) {
                 diags.add(new Diagnostic(r.pos(), "rego_type_error",
-                        "conflicting rules " + dotted + " found: " + describe(kind) + " and " + describe(r.kind())));
+                        "conflicting rules " + dotted + " found: " + describe(kind) + " and " + describe(rk)));
                 continue;
             } else if (kind == Rule.Kind.FUNCTION && r.args().size() != arity) {
                 diags.add(new Diagnostic(r.pos(), "rego_type_error",

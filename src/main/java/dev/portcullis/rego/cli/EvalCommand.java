@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import dev.portcullis.rego.host.HostBuiltins;
 
 @Command(
         name = "eval",
@@ -83,7 +84,8 @@ final class EvalCommand implements Callable<Integer> {
         OpaPolicy policy;
         try {
             // one evaluation: Chicory's interpreter starts ~3 s sooner than compiling the module to bytecode
-            policy = OpaPolicy.builder().withPolicy(bundle.policyWasm()).disableCompiler().build();
+            policy = OpaPolicy.builder().withPolicy(bundle.policyWasm()).addBuiltins(HostBuiltins.all())
+                    .disableCompiler().build();
         } catch (RuntimeException | LinkageError e) {
             throw new Main.CliException(Main.USAGE, "bundle " + bundlePath + ": cannot load policy.wasm: " + message(e), e);
         }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import dev.portcullis.rego.host.HostBuiltins;
 
 /**
  * {@code test PATH...}: compiles every module (tests included) and evaluates each {@code test_*}
@@ -75,7 +76,7 @@ final class TestCommand implements Callable<Integer> {
         CoverageReport report = coverage ? new CoverageReport() : null;
         try {
             ObjectNode data = DataMerger.merge(loaded.data());
-            suite = RegoTests.prepare(loaded.sources(), data, new RegoTests.Options(filter, List.of(), report));
+            suite = RegoTests.prepare(loaded.sources(), data, new RegoTests.Options(filter, List.of(HostBuiltins.all()), report));
         } catch (CompileException e) {
             for (Diagnostic d : e.diagnostics()) {
                 err.println(d);

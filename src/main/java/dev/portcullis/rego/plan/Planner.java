@@ -49,6 +49,7 @@ public final class Planner {
     private final Map<String, Ir.Func> funcs = new LinkedHashMap<>();
     private final Map<String, Position> funcPos = new HashMap<>();
     private final Deque<List<String>> pendingDocs = new ArrayDeque<>();
+    private final Deque<List<String>> pendingTrees = new ArrayDeque<>();
     private final Set<String> requestedDocs = new HashSet<>();
     private final Set<String> hostBuiltins = new TreeSet<>();
     /** Instrument for {@code test --coverage} (see {@link CoverageHook}); false in every other build. */
@@ -90,7 +91,8 @@ public final class Planner {
                         "entrypoint " + ep + " is a function; entrypoints must be rules or packages"));
                 continue;
             }
-            eps.add(new Ir.Entrypoint(ep, rs != null ? ruleFuncName(rs.path()) : p.requireDoc(path)));
+            boolean alone = rs != null && tree.find(path).children().isEmpty() && !p.ruleAbove(path);
+            eps.add(new Ir.Entrypoint(ep, alone ? ruleFuncName(rs.path()) : p.requireDoc(path)));
         }
         p.drainDocs();
         p.checkRecursion();
@@ -98,6 +100,16 @@ public final class Planner {
             throw new CompileException(diags);
         }
         return new Ir.Program(p.reachable(eps), eps, List.copyOf(p.hostBuiltins));
+    }
+
+    /** Whether a rule above path ({@code p[x].q := v} above {@code p.a.q}) contributes to its document. */
+    private boolean ruleAbove(List<String> path) {
+        for (int i = 0; i < path.size(); i++) {
+            if (tree.ruleSet(path.subList(0, i)) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String ruleFuncName(List<String> path) {
@@ -186,6 +198,10 @@ public final class Planner {
     private void planDefinition(Ctx ctx, RuleTree.RuleSet rs, Rule rule, int result) {
         FuncBuilder fb = ctx.fb;
         Env env = new Env(null);
+        if (rs.deep()) {
+            planDeepDefinition(ctx, rs, rule, env, result);
+            return;
+        }
         switch (rs.kind()) {
             case PARTIAL_SET -> planBody(ctx, rule.body(), env, () -> {
                 covered(fb, rule.pos());
@@ -196,7 +212,7 @@ public final class Planner {
                 planBody(ctx, rule.body(), env, () -> {
                     covered(fb, rule.pos());
                     planTerm(ctx, rule.key(), env,
-                            k -> planTerm(ctx, rule.value(), env, v -> fb.emit(new Ir.ObjectInsert(result, k, v, msg))));
+                            k -> planValue(ctx, rule.value(), env, v -> fb.emit(new Ir.ObjectInsert(result, k, v, msg))));
                 });
             }
             case FUNCTION -> {
@@ -212,6 +228,186 @@ public final class Planner {
                 planClauses(ctx, rule, env, result, msg);
             }
         }
+    }
+
+    /**
+     * A definition of an object-building rule whose head reaches below its first key
+     * ({@code p[x].q := v}, {@code p[x] contains y}): each solution's value, nested under the
+     * remaining keys, is merged into the object at the first key, so that definitions at
+     * different depths combine and disagreeing leaves are a conflict, as in OPA.
+     */
+    private void planDeepDefinition(Ctx ctx, RuleTree.RuleSet rs, Rule rule, Env env, int result) {
+        FuncBuilder fb = ctx.fb;
+        boolean setLeaf = rule.kind() == Rule.Kind.PARTIAL_SET;
+        planBody(ctx, rule.body(), env, () -> {
+            covered(fb, rule.pos());
+            planTerms(ctx, rule.keys(), 0, new ArrayList<>(), env, keys -> {
+                IntConsumer insert = leaf -> {
+                    int sub = leaf;
+                    for (int j = keys.size() - 1; j >= 1; j--) {
+                        int o = fb.newLocal();
+                        fb.emit(new Ir.Make(Ir.Collection.OBJECT, o));
+                        fb.emit(new Ir.ObjectInsert(o, keys.get(j), sub, null));
+                        sub = o;
+                    }
+                    mergeInto(fb, result, keys.get(0), sub, setLeaf, minKeys(rs) - 1);
+                };
+                if (setLeaf) {
+                    planTerm(ctx, rule.key(), env, elem -> {
+                        int set = fb.newLocal();
+                        fb.emit(new Ir.Make(Ir.Collection.SET, set));
+                        fb.emit(new Ir.SetAdd(set, elem));
+                        insert.accept(set);
+                    });
+                } else {
+                    planValue(ctx, rule.value(), env, insert);
+                }
+            });
+        });
+    }
+
+    /** The fewest keys any definition of an object-building rule set writes below its path. */
+    private static int minKeys(RuleTree.RuleSet rs) {
+        return rs.defs().stream().mapToInt(d -> d.rule().keys().size()).min().orElse(1);
+    }
+
+    /**
+     * How many levels of a node's document are certainly made by rule heads and the rule tree
+     * (objects that merge), above any rule's value (a leaf, which other rules must not write
+     * into). Rules above the node are not counted.
+     */
+    private static int structuralDepth(RuleTree.Node n) {
+        int below = Integer.MAX_VALUE;
+        for (RuleTree.Node c : n.children().values()) {
+            if (c.rules() == null || !c.rules().isFunction()) {
+                below = Math.min(below, 1 + structuralDepth(c));
+            }
+        }
+        if (n.rules() == null) {
+            return below == Integer.MAX_VALUE ? 0 : below;
+        }
+        if (n.rules().kind() != Rule.Kind.PARTIAL_OBJECT) {
+            return 0;
+        }
+        return Math.min(minKeys(n.rules()), below);
+    }
+
+    /** Whether every leaf of a node's document is a multi-value set (which merge by union). */
+    private static boolean setLeaves(RuleTree.Node n) {
+        if (n.rules() != null && !n.rules().defs().stream().allMatch(d -> d.rule().kind() == Rule.Kind.PARTIAL_SET)) {
+            return false;
+        }
+        return n.children().values().stream().allMatch(c -> c.rules() != null && c.rules().isFunction() || setLeaves(c));
+    }
+
+    /** obj[key] = value, merged with what obj[key] already holds (see {@link #mergeFunc}). */
+    private void mergeInto(FuncBuilder fb, int obj, int key, int value, boolean unionSets, int depth) {
+        int existing = fb.newLocal();
+        fb.emit(new Ir.Reset(existing));
+        fb.emit(new Ir.Blocks(List.of(fb.block(() -> {
+            int e = fb.newLocal();
+            fb.emit(new Ir.Dot(obj, key, e));
+            fb.emit(new Ir.Assign(e, existing));
+        }))));
+        fb.emit(new Ir.Blocks(List.of(
+                fb.block(() -> {
+                    fb.emit(new Ir.Defined(existing, true));
+                    int flag = constant(fb, new Ir.BoolConst(unionSets));
+                    int levels = constant(fb, new Ir.IntConst(Math.max(0, depth)));
+                    int merged = fb.newLocal();
+                    fb.emit(new Ir.Call(mergeFunc(), List.of(INPUT, DATA, existing, value, flag, levels), merged));
+                    fb.emit(new Ir.ObjectInsert(obj, key, merged, null));
+                }),
+                fb.block(() -> {
+                    fb.emit(new Ir.Defined(existing, false));
+                    fb.emit(new Ir.ObjectInsert(obj, key, value, null));
+                }))));
+    }
+
+    static final String MERGE = "pc:merge";
+
+    /**
+     * The helper {@code merge(a, b, unionSets, levels)}: for the first {@code levels} levels
+     * (objects made by rule heads) objects merge key by key; below them values are leaves: equal
+     * leaves stay, two multi-value sets ({@code unionSets}) are united, and anything else is a
+     * conflict, as OPA reports when one rule writes into another rule's value. It builds new
+     * objects and never changes its arguments, which may be shared.
+     */
+    private String mergeFunc() {
+        if (funcs.containsKey(MERGE)) {
+            return MERGE;
+        }
+        FuncBuilder fb = new FuncBuilder(MERGE, 6);
+        int a = 2;
+        int b = 3;
+        int union = 4;
+        int levels = 5;
+        int r = fb.newLocal();
+        String msg = "eval_conflict_error: object keys must be unique";
+        fb.emit(new Ir.Reset(r));
+        List<Ir.Block> cases = new ArrayList<>();
+        cases.add(fb.block(() -> {
+            fb.emit(new Ir.Compare(Ir.Cmp.GT, levels, constant(fb, new Ir.IntConst(0)), -1));
+            fb.emit(new Ir.TypeIn(a, Set.of(Ir.Type.OBJECT)));
+            fb.emit(new Ir.TypeIn(b, Set.of(Ir.Type.OBJECT)));
+            int below = fb.newLocal();
+            fb.emit(new Ir.Call(Ir.builtin(ARITH.get("-").name()), List.of(levels, constant(fb, new Ir.IntConst(1))), below));
+            int out = fb.newLocal();
+            fb.emit(new Ir.Make(Ir.Collection.OBJECT, out));
+            int k = fb.newLocal();
+            int v = fb.newLocal();
+            fb.emit(new Ir.Scan(a, k, v, fb.block(() -> fb.emit(new Ir.ObjectInsert(out, k, v, null)))));
+            int k2 = fb.newLocal();
+            int v2 = fb.newLocal();
+            fb.emit(new Ir.Scan(b, k2, v2, fb.block(() -> {
+                int av = fb.newLocal();
+                fb.emit(new Ir.Reset(av));
+                fb.emit(new Ir.Blocks(List.of(fb.block(() -> {
+                    int t = fb.newLocal();
+                    fb.emit(new Ir.Dot(a, k2, t));
+                    fb.emit(new Ir.Assign(t, av));
+                }))));
+                fb.emit(new Ir.Blocks(List.of(
+                        fb.block(() -> {
+                            fb.emit(new Ir.Defined(av, true));
+                            int m = fb.newLocal();
+                            fb.emit(new Ir.Call(MERGE, List.of(INPUT, DATA, av, v2, union, below), m));
+                            fb.emit(new Ir.ObjectInsert(out, k2, m, null));
+                        }),
+                        fb.block(() -> {
+                            fb.emit(new Ir.Defined(av, false));
+                            fb.emit(new Ir.ObjectInsert(out, k2, v2, null));
+                        }))));
+            })));
+            fb.emit(new Ir.Assign(out, r));
+        }));
+        cases.add(fb.block(() -> {
+            fb.emit(new Ir.Defined(r, false));
+            fb.emit(new Ir.Compare(Ir.Cmp.EQ, union, constant(fb, new Ir.BoolConst(true)), -1));
+            fb.emit(new Ir.TypeIn(a, Set.of(Ir.Type.SET)));
+            fb.emit(new Ir.TypeIn(b, Set.of(Ir.Type.SET)));
+            int out = fb.newLocal();
+            fb.emit(new Ir.Make(Ir.Collection.SET, out));
+            int k = fb.newLocal();
+            int v = fb.newLocal();
+            fb.emit(new Ir.Scan(a, k, v, fb.block(() -> fb.emit(new Ir.SetAdd(out, v)))));
+            int k2 = fb.newLocal();
+            int v2 = fb.newLocal();
+            fb.emit(new Ir.Scan(b, k2, v2, fb.block(() -> fb.emit(new Ir.SetAdd(out, v2)))));
+            fb.emit(new Ir.Assign(out, r));
+        }));
+        cases.add(fb.block(() -> {
+            fb.emit(new Ir.Defined(r, false));
+            fb.emit(new Ir.Compare(Ir.Cmp.EQ, a, b, -1));
+            fb.emit(new Ir.Assign(a, r));
+        }));
+        cases.add(fb.block(() -> {
+            fb.emit(new Ir.Defined(r, false));
+            fb.emit(new Ir.Abort(msg));
+        }));
+        fb.emit(new Ir.Blocks(cases));
+        funcs.put(MERGE, fb.build(r, false));
+        return MERGE;
     }
 
     private void bindArgs(Ctx ctx, List<Term> args, int i, Env env, Runnable next) {
@@ -295,22 +491,38 @@ public final class Planner {
     }
 
     private void drainDocs() {
-        while (!pendingDocs.isEmpty()) {
-            planDoc(pendingDocs.poll());
+        while (!pendingDocs.isEmpty() || !pendingTrees.isEmpty()) {
+            if (!pendingDocs.isEmpty()) {
+                planDoc(pendingDocs.poll());
+            } else {
+                List<String> t = pendingTrees.poll();
+                planTree(t, treeFuncName(t));
+            }
         }
     }
 
     /**
-     * The document at path: a rule's value (plus any path below it), a package's object of rule
-     * values merged over the base document, or plain base data where no rule lives.
+     * The document at path. Along the path, rules with rules below them ({@code p[x].q := v}
+     * next to {@code p.a.r := 1}) contribute the part of their value under the rest of the path;
+     * where the path ends at a node, that node's own document (see {@link #planTree}) is the base;
+     * a path that leaves the rule tree reads a rule's value or base data.
      */
     private void planDoc(List<String> path) {
         String name = docFuncName(path);
         FuncBuilder fb = new FuncBuilder(name, 2);
         int result = fb.newLocal();
         RuleTree.Node node = tree.root();
+        List<RuleTree.Node> ancestors = new ArrayList<>();
+        List<Integer> depths = new ArrayList<>();
         int i = 0;
-        while (i < path.size() && node.rules() == null) {
+        while (i < path.size()) {
+            if (node.rules() != null) {
+                if (node.children().isEmpty()) {
+                    break;
+                }
+                ancestors.add(node);
+                depths.add(i);
+            }
             RuleTree.Node child = node.children().get(path.get(i));
             if (child == null) {
                 break;
@@ -318,19 +530,113 @@ public final class Planner {
             node = child;
             i++;
         }
-        if (node.rules() != null) {
-            if (node.rules().isFunction()) {
-                fb.emit(new Ir.Const(new Ir.NullConst(), result));
-                fb.emit(new Ir.Reset(result));
-            } else {
+        fb.emit(new Ir.Reset(result));
+        if (node.rules() != null && node.rules().isFunction()) {
+            fb.emit(new Ir.Const(new Ir.NullConst(), result));
+            fb.emit(new Ir.Reset(result));
+        } else if (node.rules() != null && node.children().isEmpty()) {
+            int from = i;
+            RuleTree.Node n = node;
+            fb.emit(new Ir.Blocks(List.of(fb.block(() -> {
                 int v = fb.newLocal();
-                fb.emit(new Ir.Call(ruleFuncName(node.rules().path()), List.of(INPUT, DATA), v));
-                fb.emit(new Ir.Assign(dots(fb, v, path.subList(i, path.size())), result));
-            }
-        } else if (i < path.size() || node.children().isEmpty() && !node.isPackage()) {
-            fb.emit(new Ir.Assign(dots(fb, DATA, path), result));
+                fb.emit(new Ir.Call(ruleFuncName(n.rules().path()), List.of(INPUT, DATA), v));
+                fb.emit(new Ir.Assign(dots(fb, v, path.subList(from, path.size())), result));
+            }))));
+        } else if (i < path.size() || node.children().isEmpty() && !node.isPackage() && node.rules() == null) {
+            fb.emit(new Ir.Blocks(List.of(fb.block(() -> fb.emit(new Ir.Assign(dots(fb, DATA, path), result))))));
+        } else if (ancestors.isEmpty()) {
+            // nothing above contributes: the document is the node's own
+            planTree(node.path(), name);
+            return;
         } else {
-            RuleTree.Node pkg = node;
+            String fn = requireTree(node.path());
+            fb.emit(new Ir.Blocks(List.of(fb.block(() -> {
+                int v = fb.newLocal();
+                fb.emit(new Ir.Call(fn, List.of(INPUT, DATA), v));
+                fb.emit(new Ir.Assign(v, result));
+            }))));
+        }
+        boolean inTree = i == path.size();
+        boolean leafIsSet = inTree && setLeaves(node);
+        int nodeDepth = inTree ? structuralDepth(node) : 0;
+        for (int a = 0; a < ancestors.size(); a++) {
+            RuleTree.RuleSet rs = ancestors.get(a).rules();
+            List<String> rest = path.subList(depths.get(a), path.size());
+            boolean union = leafIsSet && rs.defs().stream().allMatch(d -> d.rule().kind() == Rule.Kind.PARTIAL_SET);
+            int depth = Math.min(nodeDepth, minKeys(rs) - rest.size());
+            fb.emit(new Ir.Blocks(List.of(fb.block(() -> {
+                int v = fb.newLocal();
+                fb.emit(new Ir.Call(ruleFuncName(rs.path()), List.of(INPUT, DATA), v));
+                int part = dots(fb, v, rest);
+                mergeLocal(fb, result, part, union, depth);
+            }))));
+        }
+        funcs.put(name, fb.build(result, true));
+    }
+
+    /** target = part when target is undefined, else target merged with part. */
+    private void mergeLocal(FuncBuilder fb, int target, int part, boolean unionSets, int depth) {
+        fb.emit(new Ir.Blocks(List.of(
+                fb.block(() -> {
+                    fb.emit(new Ir.Defined(target, true));
+                    int flag = constant(fb, new Ir.BoolConst(unionSets));
+                    int levels = constant(fb, new Ir.IntConst(Math.max(0, depth)));
+                    int merged = fb.newLocal();
+                    fb.emit(new Ir.Call(mergeFunc(), List.of(INPUT, DATA, target, part, flag, levels), merged));
+                    fb.emit(new Ir.Assign(merged, target));
+                }),
+                fb.block(() -> {
+                    fb.emit(new Ir.Defined(target, false));
+                    fb.emit(new Ir.Assign(part, target));
+                }))));
+    }
+
+    static String treeFuncName(List<String> path) {
+        return "tree:data" + (path.isEmpty() ? "" : "." + String.join(".", path));
+    }
+
+    private String requireTree(List<String> path) {
+        String name = treeFuncName(path);
+        if (requestedDocs.add(name)) {
+            pendingTrees.add(List.copyOf(path));
+        }
+        return name;
+    }
+
+    /**
+     * A node's own document, from the rules at and below it (rules above it are
+     * {@link #planDoc}'s concern): a rule's value merged with the documents of the rules below
+     * it, or, for a package or an inner node of rule heads, base data overlaid with its children.
+     */
+    private void planTree(List<String> path, String name) {
+        FuncBuilder fb = new FuncBuilder(name, 2);
+        int result = fb.newLocal();
+        RuleTree.Node node = tree.find(path);
+        if (node.rules() != null) {
+            // a copy: the rule's own value is cached and may be read elsewhere
+            int own = fb.newLocal();
+            fb.emit(new Ir.Call(ruleFuncName(node.rules().path()), List.of(INPUT, DATA), own));
+            fb.emit(new Ir.Make(Ir.Collection.OBJECT, result));
+            int ok = fb.newLocal();
+            int ov = fb.newLocal();
+            fb.emit(new Ir.Scan(own, ok, ov, fb.block(() -> fb.emit(new Ir.ObjectInsert(result, ok, ov, null)))));
+            for (Map.Entry<String, RuleTree.Node> c : node.children().entrySet()) {
+                RuleTree.Node child = c.getValue();
+                if (child.rules() != null && child.rules().isFunction()) {
+                    continue;
+                }
+                boolean union = setLeaves(child)
+                        && node.rules().defs().stream().allMatch(d -> d.rule().kind() == Rule.Kind.PARTIAL_SET);
+                int depth = Math.min(minKeys(node.rules()) - 1, structuralDepth(child));
+                String fn = valueFunc(child);
+                fb.emit(new Ir.Blocks(List.of(fb.block(() -> {
+                    int v = fb.newLocal();
+                    fb.emit(new Ir.Call(fn, List.of(INPUT, DATA), v));
+                    int k = constant(fb, new Ir.StringConst(c.getKey()));
+                    mergeInto(fb, result, k, v, union, depth);
+                }))));
+            }
+        } else {
             fb.emit(new Ir.Make(Ir.Collection.OBJECT, result));
             List<Ir.Block> blocks = new ArrayList<>();
             blocks.add(fb.block(() -> {
@@ -339,14 +645,12 @@ public final class Planner {
                 int v = fb.newLocal();
                 fb.emit(new Ir.Scan(base, k, v, fb.block(() -> fb.emit(new Ir.ObjectInsert(result, k, v, null)))));
             }));
-            for (Map.Entry<String, RuleTree.Node> c : pkg.children().entrySet()) {
+            for (Map.Entry<String, RuleTree.Node> c : node.children().entrySet()) {
                 RuleTree.Node child = c.getValue();
                 if (child.rules() != null && child.rules().isFunction()) {
                     continue;
                 }
-                List<String> cp = new ArrayList<>(path);
-                cp.add(c.getKey());
-                String fn = child.rules() != null ? ruleFuncName(child.rules().path()) : requireDoc(cp);
+                String fn = valueFunc(child);
                 blocks.add(fb.block(() -> {
                     int v = fb.newLocal();
                     fb.emit(new Ir.Call(fn, List.of(INPUT, DATA), v));
@@ -358,6 +662,11 @@ public final class Planner {
             fb.emit(new Ir.Blocks(blocks));
         }
         funcs.put(name, fb.build(result, true));
+    }
+
+    /** The function computing a node's own document: its rule alone, or the merged tree. */
+    private String valueFunc(RuleTree.Node n) {
+        return n.rules() != null && n.children().isEmpty() ? ruleFuncName(n.rules().path()) : requireTree(n.path());
     }
 
     /** Emits src.p0.p1... with constant string keys; returns the local holding the result. */
@@ -948,7 +1257,7 @@ public final class Planner {
                             "rego_type_error", "function " + rs.dotted() + " must be called with arguments"));
                 }
                 int v = fb.newLocal();
-                fb.emit(new Ir.Call(ruleFuncName(rs.path()), List.of(ctx.input, DATA), v));
+                fb.emit(new Ir.Call(valueFunc(node), List.of(ctx.input, DATA), v));
                 planPath(ctx, v, path, i, env, k, false);
                 return;
             }
@@ -1139,9 +1448,13 @@ public final class Planner {
     private void checkRecursion() {
         Map<String, Set<String>> graph = new HashMap<>();
         for (Ir.Func f : funcs.values()) {
+            if (f.name().equals(MERGE)) {
+                continue; // recursive by design, over the finite depth of its arguments
+            }
             Set<String> calls = new LinkedHashSet<>();
             collectCalls(f.body(), calls);
             calls.retainAll(funcs.keySet());
+            calls.remove(MERGE);
             graph.put(f.name(), calls);
         }
         Set<String> done = new HashSet<>();
@@ -1177,7 +1490,7 @@ public final class Planner {
     }
 
     private static String display(String func) {
-        return func.startsWith("doc:") ? func.substring(4) : func;
+        return func.startsWith("doc:") ? func.substring(4) : func.startsWith("tree:") ? func.substring(5) : func;
     }
 
     static void collectCalls(Ir.Block b, Set<String> out) {

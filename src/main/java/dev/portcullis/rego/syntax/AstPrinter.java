@@ -37,9 +37,9 @@ public final class AstPrinter {
                 }
                 sb.append(" := ").append(print(r.value()));
             }
-            case PARTIAL_SET -> sb.append(r.name()).append(" contains ").append(print(r.key()));
-            case PARTIAL_OBJECT -> sb.append(r.name()).append('[').append(print(r.key())).append("] := ")
-                    .append(print(r.value()));
+            case PARTIAL_SET -> sb.append(r.name()).append(keys(r)).append(" contains ").append(print(r.key()));
+            case PARTIAL_OBJECT -> sb.append(r.name()).append(keys(r)).append(" := ")
+                    .append(r.value() == null ? "true" : print(r.value()));
             case COMPLETE, FUNCTION -> {
                 sb.append(r.name());
                 if (r.kind() == Rule.Kind.FUNCTION) {
@@ -63,6 +63,14 @@ public final class AstPrinter {
                     sb.append(" if ").append(print(e.body()));
                 }
             }
+        }
+        return sb.toString();
+    }
+
+    private static String keys(Rule r) {
+        StringBuilder sb = new StringBuilder();
+        for (Term k : r.keys()) {
+            sb.append('[').append(print(k)).append(']');
         }
         return sb.toString();
     }

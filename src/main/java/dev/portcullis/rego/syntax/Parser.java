@@ -92,12 +92,12 @@ public final class Parser {
                 if (first && !t.isWord("package")) {
                     throw fail(t.pos(), "expected `package` declaration, found " + t.describe());
                 }
-                if (t.isWord("package")) {
+                if (t.isWord("package") && !keywordRef(t)) {
                     if (!first) {
                         throw fail(t.pos(), "unexpected second `package` declaration");
                     }
                     pkg = packageDecl();
-                } else if (t.isWord("import")) {
+                } else if (t.isWord("import") && !keywordRef(t)) {
                     imports.add(importDecl());
                 } else {
                     rules.add(rule());
@@ -224,38 +224,59 @@ public final class Parser {
 
     private Rule rule() {
         Token start = peek();
-        if (start.isWord("default")) {
+        if (start.isWord("default") && !keywordRef(start)) {
             return defaultRule();
         }
-        if (!start.is(Kind.IDENT) || Lexer.isKeyword(start.text()) || start.text().equals("_")) {
+        if (!start.is(Kind.IDENT) || Lexer.isKeyword(start.text()) && !keywordRef(start) || start.text().equals("_")) {
             throw fail(start.pos(), "unexpected " + start.describe() + ", expected a rule");
         }
         p++;
         String name = start.text();
+        List<String> path = new ArrayList<>(List.of(name));
+        List<Term> keys = new ArrayList<>();
         List<Term> args = null;
-        Term key = null;
-        Token t = peek();
-        if (t.is(Kind.LPAREN) && !t.spaceBefore()) {
-            args = callArgs();
-        } else if (t.is(Kind.LBRACK) && !t.spaceBefore()) {
-            p++;
-            nlModes.push(false);
-            key = expr(P_IN);
-            expect(Kind.RBRACK);
-            nlModes.pop();
-        } else if (t.is(Kind.DOT) && !t.spaceBefore()) {
-            throw unsupported(start.pos(), "unsupported: multi-level rule head " + headText(start));
+        Token t;
+        while (true) {
+            t = peek();
+            if (t.spaceBefore() || args != null) {
+                break;
+            }
+            if (t.is(Kind.DOT)) {
+                p++;
+                Token n = peek();
+                if (!n.is(Kind.IDENT) || n.spaceBefore()) {
+                    throw fail(n.pos(), "expected name after `.`, found " + n.describe());
+                }
+                p++;
+                if (keys.isEmpty()) {
+                    path.add(n.text());
+                } else {
+                    keys.add(new Term.Str(n.pos(), n.text()));
+                }
+            } else if (t.is(Kind.LBRACK)) {
+                p++;
+                nlModes.push(false);
+                Term k = expr(P_IN);
+                expect(Kind.RBRACK);
+                nlModes.pop();
+                if (keys.isEmpty() && k instanceof Term.Str s) {
+                    path.add(s.value());
+                } else {
+                    keys.add(k);
+                }
+            } else if (t.is(Kind.LPAREN) && keys.isEmpty()) {
+                args = callArgs();
+            } else {
+                break;
+            }
         }
-        t = peek();
         if ((t.is(Kind.LBRACK) || t.is(Kind.DOT) || t.is(Kind.LPAREN)) && !t.spaceBefore()) {
-            throw unsupported(start.pos(), "unsupported: multi-level rule head " + headText(start));
+            throw fail(t.pos(), "unexpected " + t.describe() + " in rule head " + headText(start));
         }
+        Term key = keys.isEmpty() ? null : keys.get(0);
         t = peek();
         boolean sameLine = !t.nlBefore();
         if (t.isWord("contains") && sameLine) {
-            if (key != null) {
-                throw unsupported(start.pos(), "unsupported: multi-level rule head " + name + "[...] contains");
-            }
             if (args != null) {
                 throw fail(t.pos(), "unexpected `contains` after function head " + name + "(...)");
             }
@@ -263,7 +284,7 @@ public final class Parser {
             Term elem = expr(P_IN);
             Body body = optionalBody();
             noElse("partial set rule");
-            return new Rule(start.pos(), Rule.Kind.PARTIAL_SET, name, List.of(), elem, null, body, List.of());
+            return new Rule(start.pos(), Rule.Kind.PARTIAL_SET, path, List.of(), elem, null, body, List.of(), keys);
         }
         Rule.Kind kind = args != null ? Rule.Kind.FUNCTION : key != null ? Rule.Kind.PARTIAL_OBJECT : Rule.Kind.COMPLETE;
         if ((t.is(Kind.ASSIGN) || t.is(Kind.UNIFY)) && sameLine) {
@@ -272,20 +293,21 @@ public final class Parser {
             Body body = optionalBody();
             if (kind == Rule.Kind.PARTIAL_OBJECT) {
                 noElse("partial object rule");
-                return new Rule(start.pos(), kind, name, List.of(), key, value, body, List.of());
+                return new Rule(start.pos(), kind, path, List.of(), key, value, body, List.of(), keys);
             }
             List<Rule.Else> elses = elses(body);
-            return new Rule(start.pos(), kind, name, args == null ? List.of() : args, null, value, body, elses);
+            return new Rule(start.pos(), kind, path, args == null ? List.of() : args, null, value, body, elses, keys);
         }
         if (t.isWord("if")) {
-            if (key != null) {
-                throw unsupported(start.pos(), "unsupported: rule head " + name + "[" + AstPrinter.print(key)
-                        + "] without value (use contains for sets)");
-            }
             p++;
             Body body = ifBody();
+            if (kind == Rule.Kind.PARTIAL_OBJECT) {
+                // `p[x] if body`: the value at the key is true
+                noElse("partial object rule");
+                return new Rule(start.pos(), kind, path, List.of(), key, null, body, List.of(), keys);
+            }
             List<Rule.Else> elses = elses(body);
-            return new Rule(start.pos(), kind, name, args == null ? List.of() : args, null, null, body, elses);
+            return new Rule(start.pos(), kind, path, args == null ? List.of() : args, null, null, body, elses, keys);
         }
         if (t.is(Kind.LBRACE)) {
             if (key != null) {
@@ -294,13 +316,13 @@ public final class Parser {
             throw fail(t.pos(), "`if` keyword is required before rule body");
         }
         if (key != null) {
-            throw unsupported(start.pos(), "unsupported: rule head " + name + "[" + AstPrinter.print(key)
-                    + "] without value (use contains for sets)");
+            throw unsupported(start.pos(), "unsupported: rule head " + headText(start)
+                    + " without value (use contains for sets)");
         }
         if (t.isWord("with")) {
             throw unsupported(t.pos(), "unsupported: with keyword");
         }
-        throw fail(t.pos(), "unexpected " + t.describe() + " after rule head " + name
+        throw fail(t.pos(), "unexpected " + t.describe() + " after rule head " + String.join(".", path)
                 + ", expected `:=`, `=`, `if`" + (args == null ? " or `contains`" : ""));
     }
 
@@ -315,19 +337,52 @@ public final class Parser {
         return sb.toString();
     }
 
+    /** A keyword directly followed by {@code .name}: the head of a reference, not the keyword. */
+    private boolean keywordRef(Token t) {
+        if (!t.is(Kind.IDENT) || !Lexer.isKeyword(t.text())) {
+            return false;
+        }
+        int i = toks.get(p) == t ? p : toks.indexOf(t);
+        if (i < 0 || i + 2 >= toks.size()) {
+            return false;
+        }
+        Token d = toks.get(i + 1);
+        Token n = toks.get(i + 2);
+        return d.is(Kind.DOT) && !d.spaceBefore() && n.is(Kind.IDENT) && !n.spaceBefore();
+    }
+
     private Rule defaultRule() {
         Token kw = next();
         Token n = peek();
-        if (!n.is(Kind.IDENT) || Lexer.isKeyword(n.text()) || n.text().equals("_")) {
+        if (!n.is(Kind.IDENT) || Lexer.isKeyword(n.text()) && !keywordRef(n) || n.text().equals("_")) {
             throw fail(n.pos(), "expected rule name after `default`, found " + n.describe());
         }
         p++;
         List<Term> args = List.of();
+        List<String> path = new ArrayList<>(List.of(n.text()));
         Token t = peek();
+        while ((t.is(Kind.LBRACK) || t.is(Kind.DOT)) && !t.spaceBefore()) {
+            p++;
+            if (t.is(Kind.DOT)) {
+                Token seg = peek();
+                if (!seg.is(Kind.IDENT) || seg.spaceBefore()) {
+                    throw fail(seg.pos(), "expected name after `.`, found " + seg.describe());
+                }
+                p++;
+                path.add(seg.text());
+            } else {
+                Token seg = peek();
+                if (!seg.is(Kind.STRING)) {
+                    throw fail(seg.pos(), "default rule heads must be ground: expected a string, found " + seg.describe());
+                }
+                p++;
+                expect(Kind.RBRACK);
+                path.add(seg.text());
+            }
+            t = peek();
+        }
         if (t.is(Kind.LPAREN) && !t.spaceBefore()) {
             args = callArgs();
-        } else if ((t.is(Kind.LBRACK) || t.is(Kind.DOT)) && !t.spaceBefore()) {
-            throw unsupported(n.pos(), "unsupported: multi-level rule head in default rule " + headText(n));
         }
         t = peek();
         if (!(t.is(Kind.ASSIGN) || t.is(Kind.UNIFY)) || t.nlBefore()) {
@@ -339,7 +394,7 @@ public final class Parser {
         if (after.isWord("if") || (after.is(Kind.LBRACE) && !after.nlBefore())) {
             throw fail(after.pos(), "default rules cannot have a body");
         }
-        return new Rule(kw.pos(), Rule.Kind.DEFAULT, n.text(), args, null, value, null, List.of());
+        return new Rule(kw.pos(), Rule.Kind.DEFAULT, path, args, null, value, null, List.of(), List.of());
     }
 
     /** {@code if body} or nothing; a brace directly after the head is a v0-style body. */
@@ -371,7 +426,7 @@ public final class Parser {
     private List<Rule.Else> elses(Body body) {
         List<Rule.Else> out = new ArrayList<>();
         Body last = body;
-        while (peek().isWord("else")) {
+        while (peek().isWord("else") && !keywordRef(peek())) {
             Token kw = next();
             if (last == null) {
                 throw fail(kw.pos(), "`else` keyword cannot be used on a rule without a body");
@@ -395,7 +450,7 @@ public final class Parser {
 
     private void noElse(String what) {
         Token t = peek();
-        if (t.isWord("else")) {
+        if (t.isWord("else") && !keywordRef(t)) {
             throw fail(t.pos(), "`else` keyword cannot be used on a " + what);
         }
     }
@@ -440,7 +495,9 @@ public final class Parser {
     private Literal literal() {
         Token t = peek();
         Literal lit;
-        if (t.isWord("some")) {
+        if (keywordRef(t)) {
+            lit = new Literal.Expr(t.pos(), false, topExpr(), withs());
+        } else if (t.isWord("some")) {
             lit = someDecl();
         } else if (t.isWord("every")) {
             lit = every();
@@ -654,6 +711,11 @@ public final class Parser {
                 return postfix(inner);
             }
             case IDENT -> {
+                if (keywordRef(t)) {
+                    // a keyword leading a reference names a rule or package: `if.foo`, `true.bar`
+                    p++;
+                    return postfix(new Term.Var(t.pos(), t.text()));
+                }
                 p++;
                 switch (t.text()) {
                     case "true":

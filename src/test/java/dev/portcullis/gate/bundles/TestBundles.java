@@ -242,18 +242,20 @@ public final class TestBundles {
 
     // ------------------------------------------------------------------ database
 
-    /** A fresh in-memory H2 database with V2__bundle_activation.sql applied. */
+    /** A fresh in-memory H2 database with the bundle registry's migrations applied. */
     public static DataSource database() {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:bundles-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         ds.setUser("sa");
-        try (InputStream in = TestBundles.class.getResourceAsStream("/db/migration/V2__bundle_activation.sql");
-                Connection c = ds.getConnection();
-                Statement st = c.createStatement()) {
-            String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "");
-            for (String s : sql.split(";")) {
-                if (!s.isBlank()) {
-                    st.execute(s);
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            for (String migration : List.of("V2__bundle_activation.sql", "V2_8__replicas.sql")) {
+                try (InputStream in = TestBundles.class.getResourceAsStream("/db/migration/" + migration)) {
+                    String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "");
+                    for (String s : sql.split(";")) {
+                        if (!s.isBlank()) {
+                            st.execute(s);
+                        }
+                    }
                 }
             }
         } catch (Exception e) {

@@ -11,6 +11,8 @@ import java.util.List;
  * @param input       the input document, or {@code null} when the case has no {@code input} key
  *                    (input is then <em>undefined</em>; an explicit {@code input: null} is the JSON null)
  * @param problem     why the case is malformed, or {@code null}
+ * @param hostBuiltins the case calls host builtins ({@code host_builtins: true}): the npm SDK has
+ *                    none of Portcullis' host builtins, so its cross-check skips the case
  */
 record ConformanceCase(
         String file,
@@ -25,7 +27,8 @@ record ConformanceCase(
         String wantCompileError,
         Integer wantCompileErrorLine,
         String note,
-        String problem) {
+        String problem,
+        boolean hostBuiltins) {
 
     enum Kind { RESULT, ERROR, COMPILE_ERROR }
 

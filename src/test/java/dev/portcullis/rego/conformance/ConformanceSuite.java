@@ -26,13 +26,14 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.portcullis.rego.host.HostBuiltins;
 
 /** Loads the YAML conformance cases and provides the shared compile/evaluate/compare steps. */
 final class ConformanceSuite {
 
     static final int MINIMUM_CASES = 200;
 
-    private static final Set<String> KEYS = Set.of("name", "modules", "data", "input", "query", "want_result",
+    private static final Set<String> KEYS = Set.of("name", "host_builtins", "modules", "data", "input", "query", "want_result",
             "want_error", "want_compile_error", "want_compile_error_line", "note");
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
@@ -165,16 +166,19 @@ final class ConformanceSuite {
         }
         String note = c.path("note").isTextual() ? c.get("note").textValue() : null;
         return new ConformanceCase(file, index, name, modules, data, input, query, wantResult, wantError,
-                wantCompileError, line, note, problems.isEmpty() ? null : String.join("; ", problems));
+                wantCompileError, line, note, problems.isEmpty() ? null : String.join("; ", problems),
+                c.path("host_builtins").asBoolean(false));
     }
 
     private static ConformanceCase broken(String file, int index, String name, String problem) {
-        return new ConformanceCase(file, index, name, List.of(), null, null, null, null, null, null, null, null, problem);
+        return new ConformanceCase(file, index, name, List.of(), null, null, null, null, null, null, null, null, problem,
+                false);
     }
 
     private static ConformanceCase withProblem(ConformanceCase c, String problem) {
         return new ConformanceCase(c.file(), c.index(), c.name(), c.modules(), c.data(), c.input(), c.query(),
-                c.wantResult(), c.wantError(), c.wantCompileError(), c.wantCompileErrorLine(), c.note(), problem);
+                c.wantResult(), c.wantError(), c.wantCompileError(), c.wantCompileErrorLine(), c.note(), problem,
+                c.hostBuiltins());
     }
 
     // ---- shared steps ----
@@ -193,7 +197,7 @@ final class ConformanceSuite {
      * sees {@code input} as undefined (the same as the npm SDK passing input address 0).
      */
     static String evaluate(ConformanceCase c, byte[] wasm) {
-        OpaPolicy policy = OpaPolicy.builder().withPolicy(wasm).build();
+        OpaPolicy policy = OpaPolicy.builder().withPolicy(wasm).addBuiltins(HostBuiltins.all()).build();
         policy.data(CanonicalJson.toString(c.data()));
         policy.entrypoint(c.query());
         return c.hasInput() ? policy.evaluate(CanonicalJson.toString(c.input())) : policy.evaluate();

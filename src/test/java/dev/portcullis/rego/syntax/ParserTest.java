@@ -181,7 +181,8 @@ class ParserTest {
     @Test
     void partialObjectRules() {
         assertEquals("p[k] := v if { some k, v in input }", rules("p[k] := v if { some k, v in input }"));
-        assertEquals("p[\"a\"] := 1", rules("p[\"a\"] = 1"));
+        // a constant string key belongs to the rule's path: p["a"] is the rule p.a, as in OPA v1
+        assertEquals("p.a := 1", rules("p[\"a\"] = 1"));
         Rule r = parse("package t\np[x] := 1 if x := \"a\"\n").rules().get(0);
         assertEquals(Rule.Kind.PARTIAL_OBJECT, r.kind());
         assertEquals(new Term.Var(pos(2, 3), "x"), r.key());
@@ -233,16 +234,39 @@ class ParserTest {
 
     @Test
     void multiLevelRuleHeads() {
-        assertDiag(error("package t\na.b.c := 1"), "unsupported", 2, 1, "unsupported: multi-level rule head a.b.c");
-        assertDiag(error("package t\np[x][y] := 1"), "unsupported", 2, 1, "unsupported: multi-level rule head p[x][y]");
-        assertDiag(error("package t\np.q contains 1"), "unsupported", 2, 1, "unsupported: multi-level rule head");
-        assertDiag(error("package t\np[x] contains 1"), "unsupported", 2, 1, "unsupported: multi-level rule head");
+        Rule c = parse("package t\na.b.c := 1\n").rules().get(0);
+        assertEquals(Rule.Kind.COMPLETE, c.kind());
+        assertEquals(List.of("a", "b", "c"), c.path());
+        assertEquals(List.of(), c.keys());
+        Rule o = parse("package t\np[x].q[y] := 1 if { x := 1; y := 2 }\n").rules().get(0);
+        assertEquals(Rule.Kind.PARTIAL_OBJECT, o.kind());
+        assertEquals(List.of("p"), o.path());
+        assertEquals(List.of(new Term.Var(pos(2, 3), "x"), new Term.Str(pos(2, 6), "q"), new Term.Var(pos(2, 8), "y")), o.keys());
+        Rule s = parse("package t\np.q[x] contains 1 if x := 2\n").rules().get(0);
+        assertEquals(Rule.Kind.PARTIAL_SET, s.kind());
+        assertEquals(List.of("p", "q"), s.path());
+        assertEquals(List.of(new Term.Var(pos(2, 5), "x")), s.keys());
+        assertEquals(new Term.Num(pos(2, 17), "1"), s.key());
+        Rule d = parse("package t\ndefault a.b[\"c\"] := 1\n").rules().get(0);
+        assertEquals(List.of("a", "b", "c"), d.path());
+        assertDiag(error("package t\ndefault p[x] := 1"), "rego_parse_error", 2, 11, "default rule heads must be ground");
+        assertDiag(error("package t\np[x](y) := 1"), "rego_parse_error", 2, 5, "unexpected `(` in rule head p[x](y)");
+    }
+
+    @Test
+    void keywordsLeadingAReferenceAreNames() {
+        Rule r = parse("package t\nif.foo := 1\n").rules().get(0);
+        assertEquals(List.of("if", "foo"), r.path());
+        assertEquals("p if { (if.foo == 1) }", rules("p if { if.foo == 1 }"));
+        assertEquals("p := else.x", rules("p := else.x"));
     }
 
     @Test
     void refHeadWithoutValue() {
-        Diagnostic d = error("package t\np[x] if { x := 1 }");
-        assertDiag(d, "unsupported", 2, 1, "unsupported: rule head p[x] without value (use contains for sets)");
+        Rule r = parse("package t\np[x] if { x := 1 }\n").rules().get(0);
+        assertEquals(Rule.Kind.PARTIAL_OBJECT, r.kind());
+        assertNull(r.value());
+        assertDiag(error("package t\np[x]\n"), "unsupported", 2, 1, "unsupported: rule head p[x] without value");
     }
 
     @Test

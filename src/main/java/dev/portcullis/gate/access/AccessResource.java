@@ -1,0 +1,42 @@
+package dev.portcullis.gate.access;
+
+import dev.portcullis.gate.api.Callers;
+import dev.portcullis.gate.api.DecisionsResource.DecisionResponse;
+import dev.portcullis.gate.decide.DecisionOutcome;
+import dev.portcullis.gate.decide.RequestParser;
+import dev.portcullis.gate.records.Body;
+import dev.portcullis.gate.security.Allowed;
+import dev.portcullis.gate.security.Role;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * {@code POST /v1/access}: a data-access decision on facts from the gate's records. The client names
+ * the subject, action, dataset and version; everything the policy decides on is looked up here.
+ */
+@Path("/v1/access")
+public class AccessResource {
+
+    private final AccessService access;
+    private final RequestParser parser;
+
+    AccessResource(AccessService access, RequestParser parser) {
+        this.access = access;
+        this.parser = parser;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Allowed(Role.CLIENT)
+    public Response decide(byte[] body, @Context ContainerRequestContext ctx) {
+        DecisionOutcome o = access.access(Callers.of(ctx), Body.parse(parser, body));
+        return Response.status(o.httpStatus()).entity(DecisionResponse.of(o)).build();
+    }
+}
