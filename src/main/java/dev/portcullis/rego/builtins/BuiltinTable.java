@@ -194,7 +194,7 @@ public final class BuiltinTable {
                 "ps512", "rs256", "rs384", "rs512")) {
             host("io.jwt.verify_" + alg + "(string, string) -> boolean");
         }
-        todo("providers.aws.sign_req(object[string: any], object[string: any], number) -> object[any: any]");
+        host("providers.aws.sign_req(object[string: any], object[string: any], number) -> object[any: any]");
 
         // ---- networks
         nat("net.cidr_contains(string, string) -> boolean");
