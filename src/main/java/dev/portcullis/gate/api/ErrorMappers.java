@@ -12,6 +12,11 @@ public class ErrorMappers {
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
         Response r = e.getResponse();
+        EdgeError edge = EdgeError.forStatus(r.getStatus());
+        if (edge != null) {
+            // the container's own refusals (e.g. a chunked body over the limit) carry the edge codes
+            return ApiError.response(r.getStatus(), edge.code(), e.getMessage());
+        }
         Response.Status s = Response.Status.fromStatusCode(r.getStatus());
         String code = s == null ? "http_" + r.getStatus() : s.name().toLowerCase(java.util.Locale.ROOT);
         return Response.status(r.getStatus()).type("application/json")

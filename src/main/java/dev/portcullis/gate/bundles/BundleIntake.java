@@ -41,7 +41,8 @@ final class BundleIntake {
 
     /** Static checks only: the verified bundle and the name/revision it will be stored under. */
     Checked check(byte[] bytes, Source source) {
-        BundleVerifier.Verified vd = BundleVerifier.verify(bytes, keys, config.requireSignature());
+        BundleVerifier.Verified vd = BundleVerifier.verify(bytes, keys, config.requireSignature(),
+                engine.memoryCapBytes());
         String revision = vd.bundle().manifest().revision();
         String meta = metadataName(vd.bundle().manifest().metadata());
         String name;

@@ -3,7 +3,7 @@ package dev.portcullis.gate.bundles;
 /**
  * A bundle was refused. {@link #reason()} is a stable code:
  * {@code corrupt}, {@code unsigned}, {@code bad_signature}, {@code digest_mismatch}, {@code abi_incompatible},
- * {@code smoke_failed}, {@code revision_conflict}, {@code name_mismatch}, {@code no_previous}.
+ * {@code smoke_failed}, {@code too_large}, {@code revision_conflict}, {@code name_mismatch}, {@code no_previous}.
  * Suggested HTTP mapping: {@code revision_conflict} and {@code no_previous} → 409, the rest → 422.
  */
 public class BundleRejectedException extends RuntimeException {
@@ -14,6 +14,8 @@ public class BundleRejectedException extends RuntimeException {
     public static final String DIGEST_MISMATCH = "digest_mismatch";
     public static final String ABI_INCOMPATIBLE = "abi_incompatible";
     public static final String SMOKE_FAILED = "smoke_failed";
+    /** Data larger than an instance's memory: it could never load, so it is refused before it is parsed. */
+    public static final String TOO_LARGE = "too_large";
     public static final String REVISION_CONFLICT = "revision_conflict";
     public static final String NAME_MISMATCH = "name_mismatch";
     public static final String NO_PREVIOUS = "no_previous";

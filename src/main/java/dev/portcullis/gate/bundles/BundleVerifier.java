@@ -47,6 +47,16 @@ public final class BundleVerifier {
      * {@code keys} (signer = that key's id); without it, it is accepted only when {@code requireSignature} is false.
      */
     public static Verified verify(byte[] bytes, Map<String, PublicKey> keys, boolean requireSignature) {
+        return verify(bytes, keys, requireSignature, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #verify(byte[], Map, boolean)}, refusing ({@code too_large}) a {@code /data.json}
+     * over {@code maxDataBytes} before it is parsed: data that cannot fit an instance's memory
+     * would only cost the intake memory and time on its way to a certain failure.
+     */
+    public static Verified verify(byte[] bytes, Map<String, PublicKey> keys, boolean requireSignature,
+            long maxDataBytes) {
         String sha = BundleDigest.sha256Hex(bytes);
         SortedMap<String, byte[]> files;
         try {
@@ -80,6 +90,11 @@ public final class BundleVerifier {
                 throw new BundleRejectedException(BundleRejectedException.BAD_SIGNATURE,
                         "bundle signature does not verify with any configured key (" + last + ")");
             }
+        }
+        byte[] data = files.get(BundleWriter.DATA);
+        if (data != null && data.length > maxDataBytes) {
+            throw new BundleRejectedException(BundleRejectedException.TOO_LARGE, BundleWriter.DATA + " is "
+                    + data.length + " bytes; a policy instance's memory holds at most " + maxDataBytes);
         }
         for (String json : List.of(BundleWriter.MANIFEST, BundleWriter.DATA)) {
             byte[] b = files.get(json);

@@ -314,6 +314,11 @@ public class PolicyEngine {
         }
     }
 
+    /** The Wasm linear memory one instance may use; a bundle's data must fit in it to load at all. */
+    public long memoryCapBytes() {
+        return Math.max(1, config.maxMemoryPages()) * 65536L;
+    }
+
     public PoolStats poolStats(BundleVersion bundle) {
         PoolHolder h = pools.get(bundle.key());
         return h == null ? PoolStats.EMPTY : h.pool().stats();
