@@ -248,7 +248,7 @@ public final class TestBundles {
         ds.setURL("jdbc:h2:mem:bundles-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         ds.setUser("sa");
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            for (String migration : List.of("V2__bundle_activation.sql", "V2_8__replicas.sql")) {
+            for (String migration : List.of("V2__bundle_activation.sql", "V3_5__replicas.sql")) {
                 try (InputStream in = TestBundles.class.getResourceAsStream("/db/migration/" + migration)) {
                     String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("(?m)^--.*$", "");
                     for (String s : sql.split(";")) {
