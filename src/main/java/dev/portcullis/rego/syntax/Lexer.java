@@ -87,6 +87,13 @@ public final class Lexer {
         if (c == '"') {
             return string(pos, nl, space);
         }
+        if (c == '$' && i + 1 < src.length() && (src.charAt(i + 1) == '"' || src.charAt(i + 1) == '`')) {
+            int end = Template.scan(src, i, pos).end();
+            while (i < end) {
+                advance();
+            }
+            return new Token(Token.Kind.TEMPLATE, src.substring(start, end), pos, nl, space);
+        }
         if (c == '`') {
             advance();
             int s = i;

@@ -42,6 +42,8 @@ public final class Parser {
     private final List<Token> toks;
     private int p;
     private int wildcards;
+    /** Counter for the variables template strings introduce ({@code $t0}, ...). */
+    private int templateVars;
     /** Whether newlines are significant in the current bracket context (true in bodies / top level). */
     private final Deque<Boolean> nlModes = new ArrayDeque<>();
     private final List<Diagnostic> diags = new ArrayList<>();
@@ -702,6 +704,10 @@ public final class Parser {
                 p++;
                 return new Term.Str(t.pos(), t.text());
             }
+            case TEMPLATE -> {
+                p++;
+                return template(t);
+            }
             case LBRACK -> {
                 return postfix(array());
             }
@@ -763,6 +769,53 @@ public final class Parser {
                 throw fail(t.pos(), "unexpected " + t.describe() + ", expected a term");
             }
         }
+    }
+
+    /**
+     * {@code $"a {e} b"} is {@code concat("", ["a", fmt(e), " b"])} where fmt(e) is e formatted as
+     * sprintf's {@code %v} formats it, or {@code <undefined>} when e is undefined (as OPA does); an
+     * expression with several different values is a conflict, never one picked at random.
+     */
+    private Term template(Token t) {
+        List<Template.Part> parts = Template.scan(t.text(), 0, t.pos()).parts();
+        List<Term> items = new ArrayList<>();
+        for (Template.Part part : parts) {
+            if (!part.isExpr()) {
+                items.add(new Term.Str(t.pos(), part.text()));
+                continue;
+            }
+            Position at = part.pos();
+            String padded = "\n".repeat(at.line() - 1) + " ".repeat(at.col() - 1) + part.text();
+            Parser sub = new Parser(file, Lexer.tokenize(file, padded));
+            sub.wildcards = wildcards;
+            sub.templateVars = templateVars;
+            sub.nlModes.push(false);
+            if (sub.peek().is(Kind.EOF)) {
+                throw fail(at, "empty expression in template string");
+            }
+            Term e = sub.expr(P_IN);
+            if (!sub.peek().is(Kind.EOF)) {
+                Token extra = sub.peek();
+                if (extra.isWord("with")) {
+                    throw unsupported(extra.pos(), "unsupported: with inside a template string expression");
+                }
+                throw fail(extra.pos(), "unexpected " + extra.describe() + " in template string expression");
+            }
+            wildcards = sub.wildcards;
+            templateVars = sub.templateVars;
+            Term.Var s = new Term.Var(at, "$t" + (templateVars++));
+            Term fmt = new Term.Call(at, "sprintf", List.of(new Term.Str(at, "%v"), new Term.Arr(at, List.of(e))));
+            Body body = new Body(at, List.of(new Literal.Expr(at, false, new Term.Call(at, ":=", List.of(s, fmt)))));
+            Term one = new Term.ObjectCompr(at, new Term.Num(at, "0"), s, body);
+            items.add(new Term.Call(at, "object.get", List.of(one, new Term.Num(at, "0"), new Term.Str(at, "<undefined>"))));
+        }
+        if (items.isEmpty()) {
+            return new Term.Str(t.pos(), "");
+        }
+        if (items.size() == 1 && items.get(0) instanceof Term.Str only) {
+            return only;
+        }
+        return new Term.Call(t.pos(), "concat", List.of(new Term.Str(t.pos(), ""), new Term.Arr(t.pos(), items)));
     }
 
     private Term.Var wildcard(Position pos) {

@@ -38,6 +38,8 @@ public record Token(Kind kind, String text, Position pos, boolean nlBefore, bool
         PERCENT("%"),
         PIPE("|"),
         AMP("&"),
+        /** A template string; text is its source from {@code $} to the closing delimiter. */
+        TEMPLATE("template string"),
         EOF("end of file");
 
         final String display;
