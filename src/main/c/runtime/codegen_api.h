@@ -160,6 +160,55 @@ pc_value *pc_bi_object_get(pc_value *obj, pc_value *key, pc_value *dflt);  /* ke
 pc_value *pc_bi_array_slice(pc_value *arr, pc_value *start, pc_value *stop);
 pc_value *pc_bi_sprintf(pc_value *format, pc_value *values);  /* Go's fmt, as OPA formats its operands */
 
+/* crypto.c: digests and HMACs as lower-case hex */
+pc_value *pc_bi_crypto_md5(pc_value *s);
+pc_value *pc_bi_crypto_sha1(pc_value *s);
+pc_value *pc_bi_crypto_sha256(pc_value *s);
+pc_value *pc_bi_crypto_hmac_md5(pc_value *msg, pc_value *key);
+pc_value *pc_bi_crypto_hmac_sha1(pc_value *msg, pc_value *key);
+pc_value *pc_bi_crypto_hmac_sha256(pc_value *msg, pc_value *key);
+pc_value *pc_bi_crypto_hmac_sha512(pc_value *msg, pc_value *key);
+pc_value *pc_bi_crypto_hmac_equal(pc_value *a, pc_value *b);
+
+/* net.c: Go's net.ParseCIDR / ParseIP semantics */
+pc_value *pc_bi_net_cidr_is_valid(pc_value *s);
+pc_value *pc_bi_net_cidr_contains(pc_value *cidr, pc_value *cidr_or_ip);
+pc_value *pc_bi_net_cidr_intersects(pc_value *a, pc_value *b);
+pc_value *pc_bi_net_cidr_expand(pc_value *s);   /* aborts beyond 65536 addresses */
+pc_value *pc_bi_net_cidr_merge(pc_value *cidrs);
+pc_value *pc_bi_net_cidr_contains_matches(pc_value *a, pc_value *b);
+
+/* regex.c: Go's regexp (RE2 syntax) on a linear-time Pike VM; gobwas/glob on the same engine */
+pc_value *pc_bi_regex_is_valid(pc_value *pattern);
+pc_value *pc_bi_regex_match(pc_value *pattern, pc_value *s);
+pc_value *pc_bi_regex_find_n(pc_value *pattern, pc_value *s, pc_value *n);
+pc_value *pc_bi_regex_find_all_string_submatch_n(pc_value *pattern, pc_value *s, pc_value *n);
+pc_value *pc_bi_regex_split(pc_value *pattern, pc_value *s);
+pc_value *pc_bi_regex_replace(pc_value *s, pc_value *pattern, pc_value *value);
+pc_value *pc_bi_glob_match(pc_value *pattern, pc_value *delimiters, pc_value *s);
+pc_value *pc_bi_glob_quote_meta(pc_value *s);
+pc_value *pc_bi_regex_template_match(pc_value *tpl, pc_value *s, pc_value *start, pc_value *end);
+
+/* graph.c: graph.reachable / reachable_paths (topdown/reachable.go) and semver (strict SemVer 2.0) */
+pc_value *pc_bi_graph_reachable(pc_value *graph, pc_value *initial);
+pc_value *pc_bi_graph_reachable_paths(pc_value *graph, pc_value *initial);
+pc_value *pc_bi_semver_is_valid(pc_value *v);
+pc_value *pc_bi_semver_compare(pc_value *a, pc_value *b);
+
+/* uuid.c: uuid.parse (google/uuid, OPA v1.14's fields) */
+pc_value *pc_bi_uuid_parse(pc_value *s);
+
+/* time.c: time.* in UTC (other zones and layouts are refused) */
+pc_value *pc_bi_time_date(pc_value *t);
+pc_value *pc_bi_time_clock(pc_value *t);
+pc_value *pc_bi_time_weekday(pc_value *t);
+pc_value *pc_bi_time_format(pc_value *t);
+pc_value *pc_bi_time_diff(pc_value *a, pc_value *b);
+pc_value *pc_bi_time_add_date(pc_value *t, pc_value *years, pc_value *months, pc_value *days);
+pc_value *pc_bi_time_parse_rfc3339_ns(pc_value *s);
+pc_value *pc_bi_time_parse_ns(pc_value *layout, pc_value *s);
+pc_value *pc_bi_time_parse_duration_ns(pc_value *s);
+
 /* ---- per-evaluation rule cache ----
  * A counter that changes at the start of every evaluation (never 0). Generated rule functions
  * cache their value in constant memory tagged with (generation, input address). */

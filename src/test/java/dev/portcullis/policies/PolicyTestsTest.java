@@ -20,8 +20,8 @@ class PolicyTestsTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String text = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, text);
-        assertTrue(text.contains("PASS data.gate.incidents.transition_test.test_unrevoked_breakglass_blocks_closure"), text);
-        assertTrue(text.contains("PASS data.gate.access.request_test.test_quarantined_version_is_not_served"), text);
+        assertTrue(text.contains("PASS data.gate.incidents.transition_test.test_active_breakglass_blocks_closure"), text);
+        assertTrue(text.contains("PASS data.gate.access.request_test.test_quarantined_version_is_never_served_exported_or_published"), text);
         assertTrue(text.matches("(?s).*policy tests: [1-9][0-9]* passed, 0 failed.*"), text);
     }
 }

@@ -9,6 +9,8 @@ import dev.portcullis.gate.bundles.BundleVersion;
 import dev.portcullis.gate.bundles.Rejection;
 import dev.portcullis.gate.bundles.ShadowReport;
 import dev.portcullis.gate.bundles.UnknownBundleException;
+import dev.portcullis.gate.bundles.service.BundleService;
+import dev.portcullis.gate.bundles.service.BundleStatus;
 import dev.portcullis.gate.security.Allowed;
 import dev.portcullis.gate.security.Role;
 import dev.portcullis.gate.bundles.Names;
@@ -46,16 +48,19 @@ public class BundlesResource {
             @JsonProperty("activated_at") Instant activatedAt, @JsonProperty("activated_by") String activatedBy,
             List<Version> versions) {}
 
-    public record Listing(List<BundleView> bundles, List<Rejection> rejected) {}
+    /** {@code service}: the bundle service's status per configured bundle (empty when none is configured). */
+    public record Listing(List<BundleView> bundles, List<Rejection> rejected, List<BundleStatus> service) {}
 
     public record Uploaded(String name, Version version) {}
 
     private final BundleRegistry registry;
     private final RequestParser parser;
+    private final BundleService service;
 
-    BundlesResource(BundleRegistry registry, RequestParser parser) {
+    BundlesResource(BundleRegistry registry, RequestParser parser, BundleService service) {
         this.registry = registry;
         this.parser = parser;
+        this.service = service;
     }
 
     @GET
@@ -68,7 +73,7 @@ public class BundlesResource {
                     s == null ? null : s.activatedBy(),
                     registry.versions(name).stream().map(Version::of).toList());
         }).toList();
-        return new Listing(views, registry.rejections());
+        return new Listing(views, registry.rejections(), service.status());
     }
 
     @POST

@@ -598,27 +598,45 @@ public class BundleRegistry {
      * @throws BundleRejectedException when the bundle is refused (also listed in {@link #rejections()})
      */
     public BundleVersion upload(byte[] tarGz, String by) {
+        return store(tarGz, BundleIntake.Source.upload(), by).version();
+    }
+
+    /** The outcome of {@link #receive}: {@code added} is false when that exact version was already loaded. */
+    public record Received(BundleVersion version, boolean added) {}
+
+    /**
+     * A bundle downloaded from a bundle server for the configured bundle {@code name}: verified,
+     * smoke-evaluated and stored exactly like an upload (so a restart finds it in the directory), but
+     * under {@code name} whatever the manifest's {@code metadata.name} (which must then agree). Not activated.
+     *
+     * @throws BundleRejectedException when the bundle is refused (also listed in {@link #rejections()})
+     */
+    public Received receive(byte[] tarGz, String name, String source) {
+        return store(tarGz, new BundleIntake.Source(source, name, null), source);
+    }
+
+    private Received store(byte[] tarGz, BundleIntake.Source source, String by) {
         String name = null;
         String revision = null;
         try {
-            BundleIntake.Checked c = intake.check(tarGz, BundleIntake.Source.upload());
+            BundleIntake.Checked c = intake.check(tarGz, source);
             name = c.name();
             revision = c.revision();
             Path target = root.resolve(name).resolve(revision + SUFFIX);
             BundleVersion existing = version(name, revision).orElse(null);
             if (existing != null) {
                 if (existing.sha256().equals(c.sha256())) {
-                    return existing;
+                    return new Received(existing, false);
                 }
                 throw new BundleRejectedException(BundleRejectedException.REVISION_CONFLICT, name + "@" + revision
                         + " already exists with sha256 " + existing.sha256() + "; upload has " + c.sha256());
             }
             checkTarget(target, c.sha256());
-            BundleVersion admitted = intake.admit(c, BundleIntake.Source.upload());
+            BundleVersion admitted = intake.admit(c, source);
             synchronized (lock) {
                 BundleVersion v = register(admitted);
                 if (v != admitted) {
-                    return v; // the same bytes arrived through another path meanwhile
+                    return new Received(v, false); // the same bytes arrived through another path meanwhile
                 }
                 try {
                     store(target, tarGz, c.sha256());
@@ -628,11 +646,12 @@ public class BundleRegistry {
                 }
                 engine.retain(retained());
             }
-            LOG.infof("uploaded bundle %s@%s by %s (sha256 %s, %s)", name, revision, LogText.quote(by),
+            LOG.infof("received bundle %s@%s from %s (sha256 %s, %s)", name, revision, LogText.quote(by),
                     admitted.sha256(), admitted.signed() ? "signed by " + admitted.signer() : "unsigned");
-            return admitted;
+            return new Received(admitted, true);
         } catch (BundleRejectedException e) {
-            reject(new Rejection("upload", name, revision, e.reason(), e.getMessage(), Instant.now()));
+            reject(new Rejection(source.description(), name == null ? source.name() : name, revision, e.reason(),
+                    e.getMessage(), Instant.now()));
             throw e;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store uploaded bundle: " + e.getMessage(), e);

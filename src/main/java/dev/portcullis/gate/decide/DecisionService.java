@@ -66,6 +66,34 @@ public class DecisionService {
      * the empty object) and records the decision with exactly the input bytes evaluated.
      */
     public DecisionOutcome decide(Caller caller, String policy, JsonText input, Shape shape) {
+        return decide(caller, policy, policy, List.of(), input, shape);
+    }
+
+    /**
+     * OPA's Data API: the document at {@code path}, which is an entrypoint of an active bundle or lies
+     * below one ({@code pkg/rule/key/...}: the entrypoint is evaluated and the rest of the path selects
+     * into its value — object members by name, array elements by index; anything else is undefined).
+     * The longest entrypoint that is a prefix of the path wins. The decision is recorded under the full
+     * path with the selected value as its result; an undefined document is recorded as a deny.
+     * Paths that are neither are answered as by {@link #decide} ({@code unknown_policy}, 404): this gate
+     * evaluates compiled entrypoints only, so it cannot know what OPA would find there.
+     */
+    public DecisionOutcome decideDocument(Caller caller, String path, JsonText input) {
+        if (Names.entrypoint(path)) {
+            String[] segments = path.split("/");
+            for (int n = segments.length - 1; n >= 1; n--) {
+                String prefix = String.join("/", java.util.Arrays.copyOf(segments, n));
+                if (registry.activeFor(prefix).isPresent()) {
+                    List<String> below = List.of(segments).subList(n, segments.length);
+                    return decide(caller, path, prefix, below, input, Shape.DOCUMENT);
+                }
+            }
+        }
+        return decide(caller, path, path, List.of(), input, Shape.DOCUMENT);
+    }
+
+    private DecisionOutcome decide(Caller caller, String policy, String entrypoint, List<String> below,
+            JsonText input, Shape shape) {
         if (!Names.entrypoint(policy)) {
             return rejectInput(caller, policy, new InputRejectedException(RequestParser.INVALID_INPUT, 400,
                     "policy must be " + Names.ENTRYPOINT_RULE));
@@ -73,7 +101,7 @@ public class DecisionService {
         JsonText inputJson = input == null ? JsonText.EMPTY_OBJECT : input;
         UUID id = UUID.randomUUID();
         long start = System.nanoTime();
-        Optional<BundleVersion> bundle = registry.activeFor(policy);
+        Optional<BundleVersion> bundle = registry.activeFor(entrypoint);
         DecisionOutcome outcome;
         String resultJson = null;
         if (bundle.isEmpty()) {
@@ -83,8 +111,11 @@ public class DecisionService {
         } else {
             BundleVersion b = bundle.get();
             try {
-                Evaluation e = engine.evaluate(b, policy, inputJson);
-                registry.shadowEvaluate(b.name(), policy, inputJson.toString(), b, e);
+                Evaluation e = engine.evaluate(b, entrypoint, inputJson);
+                registry.shadowEvaluate(b.name(), entrypoint, inputJson.toString(), b, e);
+                if (!below.isEmpty() && e.ok()) {
+                    e = new Evaluation(e.resultSetJson(), select(e.value(), below), null, null, e.nanos());
+                }
                 resultJson = e.ok() ? (e.value() == null ? null : e.value().toString()) : null;
                 outcome = shape == Shape.DECISION ? interpretDecision(id, b, e) : interpretDocument(id, b, e);
             } catch (RuntimeException ex) {
@@ -185,6 +216,24 @@ public class DecisionService {
         boolean allow = v != null && (v.isBoolean() && v.booleanValue()
                 || v.isObject() && v.path("allow").isBoolean() && v.get("allow").booleanValue());
         return new DecisionOutcome(id, allow, List.of(), List.of(), v, b, null, null, 200);
+    }
+
+    /** OPA's reference semantics for {@code value.a.b...}: a missing member or index is undefined (null). */
+    static JsonNode select(JsonNode value, List<String> path) {
+        JsonNode v = value;
+        for (String key : path) {
+            if (v == null) {
+                return null;
+            }
+            if (v.isObject()) {
+                v = v.get(key);
+            } else if (v.isArray() && key.matches("0|[1-9][0-9]{0,9}") && Long.parseLong(key) < v.size()) {
+                v = v.get(Integer.parseInt(key));
+            } else {
+                return null;
+            }
+        }
+        return v;
     }
 
     private static List<JsonNode> list(JsonNode n) {

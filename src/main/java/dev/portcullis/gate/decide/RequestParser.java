@@ -56,6 +56,16 @@ public class RequestParser {
         }
     }
 
+    /** A request body that is the input itself (OPA's default decision, {@code POST /}). */
+    public JsonText parseValue(byte[] body) {
+        checkSize(body);
+        try {
+            return json.validate(body);
+        } catch (InvalidJsonException e) {
+            throw rejected(e);
+        }
+    }
+
     /** A JSON value the gate composed itself, checked by the same rules before it is evaluated. */
     public JsonText validate(String composed) {
         try {

@@ -127,7 +127,8 @@ public class IncidentService {
         i.flagsEverRaised = Json.write(Json.strings(flags(fields)));
         i.declaredDecisionId = o.decisionId().toString();
         i.updateEveryMinutes = cadence(o);
-        i.persist();
+        // flushed here so an id taken by another replica surfaces as a constraint violation now
+        i.persistAndFlush();
         ObjectNode change = fields.deepCopy();
         change.put("sev", sev);
         change.put("status", "declared");

@@ -32,7 +32,10 @@ public class IncidentsResource {
 
     static final Set<String> STATUSES = Set.of("declared", "mitigating", "mitigated", "resolved");
 
-    /** Serialises declarations in this process so two never compute the same day number. */
+    /**
+     * Serialises declarations in this process so two never compute the same day number. Replicas
+     * sharing a database can still collide; the primary key refuses the second (409, retry).
+     */
     private static final ReentrantLock DECLARING = new ReentrantLock();
 
     private final IncidentService incidents;
@@ -54,6 +57,12 @@ public class IncidentsResource {
         DECLARING.lock();
         try {
             c = incidents.declare(Callers.of(ctx), b);
+        } catch (jakarta.persistence.PersistenceException e) {
+            if (!idTaken(e)) {
+                throw e;
+            }
+            // another replica numbered an incident in the same instant; nothing was stored
+            throw new RecordException(RecordError.CONFLICT, "the incident id was taken concurrently; declare again");
         } finally {
             DECLARING.unlock();
         }
@@ -148,6 +157,15 @@ public class IncidentsResource {
     @Allowed({Role.RESPONDER, Role.STEWARD})
     public ObjectNode evidence(@PathParam("id") String id) {
         return evidence.export(id);
+    }
+
+    private static boolean idTaken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.hibernate.exception.ConstraintViolationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private ObjectNode withDecision(String id, IncidentService.Changed c) {

@@ -24,6 +24,9 @@ public class TokenAuthFilter {
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public Optional<Response> authenticate(ContainerRequestContext ctx, ResourceInfo resource) {
+        if (resource.getResourceMethod() != null && resource.getResourceMethod().isAnnotationPresent(Anonymous.class)) {
+            return Optional.empty();
+        }
         Allowed allowed = resource.getResourceMethod() == null ? null
                 : Optional.ofNullable(resource.getResourceMethod().getAnnotation(Allowed.class))
                         .orElse(resource.getResourceClass().getAnnotation(Allowed.class));

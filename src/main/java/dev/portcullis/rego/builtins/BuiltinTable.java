@@ -115,16 +115,16 @@ public final class BuiltinTable {
         todo("internal.template_string(array[any]) -> string");
 
         // ---- regular expressions and globs
-        todo("regex.match(string, string) -> boolean");
-        todo("regex.is_valid(string) -> boolean");
-        todo("regex.find_n(string, string, number) -> array[string]");
-        todo("regex.find_all_string_submatch_n(string, string, number) -> array[array[string]]");
-        todo("regex.split(string, string) -> array[string]");
-        todo("regex.replace(string, string, string) -> string");
-        todo("regex.template_match(string, string, string, string) -> boolean");
+        nat("regex.match(string, string) -> boolean");
+        nat("regex.is_valid(string) -> boolean");
+        nat("regex.find_n(string, string, number) -> array[string]");
+        nat("regex.find_all_string_submatch_n(string, string, number) -> array[array[string]]");
+        nat("regex.split(string, string) -> array[string]");
+        nat("regex.replace(string, string, string) -> string");
+        nat("regex.template_match(string, string, string, string) -> boolean");
         todo("regex.globs_match(string, string) -> boolean");
-        todo("glob.match(string, null | array[string], string) -> boolean");
-        todo("glob.quote_meta(string) -> string");
+        nat("glob.match(string, null | array[string], string) -> boolean");
+        nat("glob.quote_meta(string) -> string");
 
         // ---- arrays, objects, sets
         nat("array.concat(array[any], array[any]) -> array[any]");
@@ -140,8 +140,8 @@ public final class BuiltinTable {
         nat("object.union_n(array[object[any: any]]) -> any");
         nat("intersection(set[set[any]]) -> set[any]");
         nat("union(set[set[any]]) -> set[any]");
-        todo("graph.reachable(object[any: array[any] | set[any]], array[any] | set[any]) -> set[any]");
-        todo("graph.reachable_paths(object[any: array[any] | set[any]], array[any] | set[any]) -> set[array[any]]");
+        nat("graph.reachable(object[any: array[any] | set[any]], array[any] | set[any]) -> set[any]");
+        nat("graph.reachable_paths(object[any: array[any] | set[any]], array[any] | set[any]) -> set[array[any]]");
         todo("walk(any) -> [array[any], any]", Flag.RELATION);
 
         // ---- encodings
@@ -171,14 +171,14 @@ public final class BuiltinTable {
         todo("yaml.is_valid(string) -> boolean");
 
         // ---- crypto, tokens, certificates (host candidates: JWT, X.509, private keys)
-        todo("crypto.md5(string) -> string");
-        todo("crypto.sha1(string) -> string");
-        todo("crypto.sha256(string) -> string");
-        todo("crypto.hmac.md5(string, string) -> string");
-        todo("crypto.hmac.sha1(string, string) -> string");
-        todo("crypto.hmac.sha256(string, string) -> string");
-        todo("crypto.hmac.sha512(string, string) -> string");
-        todo("crypto.hmac.equal(string, string) -> boolean");
+        nat("crypto.md5(string) -> string");
+        nat("crypto.sha1(string) -> string");
+        nat("crypto.sha256(string) -> string");
+        nat("crypto.hmac.md5(string, string) -> string");
+        nat("crypto.hmac.sha1(string, string) -> string");
+        nat("crypto.hmac.sha256(string, string) -> string");
+        nat("crypto.hmac.sha512(string, string) -> string");
+        nat("crypto.hmac.equal(string, string) -> boolean");
         todo("crypto.parse_private_keys(string) -> array[object[string: any]]");
         todo("crypto.x509.parse_and_verify_certificates(string) -> [boolean, array[object[string: any]]]");
         todo("crypto.x509.parse_and_verify_certificates_with_options(string, object[string: any]) -> [boolean, array[object[string: any]]]");
@@ -194,36 +194,36 @@ public final class BuiltinTable {
                 "ps512", "rs256", "rs384", "rs512")) {
             host("io.jwt.verify_" + alg + "(string, string) -> boolean");
         }
-        todo("providers.aws.sign_req(object[string: any], object[string: any], number) -> object[any: any]");
+        host("providers.aws.sign_req(object[string: any], object[string: any], number) -> object[any: any]");
 
         // ---- networks
-        todo("net.cidr_contains(string, string) -> boolean");
-        todo("net.cidr_intersects(string, string) -> boolean");
-        todo("net.cidr_is_valid(string) -> boolean");
-        todo("net.cidr_expand(string) -> set[string]");
-        todo("net.cidr_merge(array[string] | set[string]) -> set[string]");
+        nat("net.cidr_contains(string, string) -> boolean");
+        nat("net.cidr_intersects(string, string) -> boolean");
+        nat("net.cidr_is_valid(string) -> boolean");
+        nat("net.cidr_expand(string) -> set[string]");
+        nat("net.cidr_merge(array[string] | set[string]) -> set[string]");
         String cidrs = "string | array[string | array[any]] | object[string: string | array[any]] | set[string | array[any]]";
-        todo("net.cidr_contains_matches(" + cidrs + ", " + cidrs + ") -> set[[any, any]]");
+        nat("net.cidr_contains_matches(" + cidrs + ", " + cidrs + ") -> set[[any, any]]");
         todo("net.lookup_ip_addr(string) -> set[string]", Flag.NONDETERMINISTIC);
         todo("http.send(object[string: any]) -> object[any: any]", Flag.NONDETERMINISTIC);
 
         // ---- time
         String t = "number | [number, string]";
         todo("time.now_ns() -> number", Flag.NONDETERMINISTIC);
-        todo("time.parse_ns(string, string) -> number");
-        todo("time.parse_rfc3339_ns(string) -> number");
-        todo("time.parse_duration_ns(string) -> number");
-        todo("time.date(" + t + ") -> [number, number, number]");
-        todo("time.clock(" + t + ") -> [number, number, number]");
-        todo("time.weekday(" + t + ") -> string");
-        todo("time.add_date(number, number, number, number) -> number");
-        todo("time.diff(" + t + ", " + t + ") -> [number, number, number, number, number, number]");
-        todo("time.format(number | [number, string] | [number, string, string]) -> string");
+        nat("time.parse_ns(string, string) -> number");
+        nat("time.parse_rfc3339_ns(string) -> number");
+        nat("time.parse_duration_ns(string) -> number");
+        nat("time.date(" + t + ") -> [number, number, number]");
+        nat("time.clock(" + t + ") -> [number, number, number]");
+        nat("time.weekday(" + t + ") -> string");
+        nat("time.add_date(number, number, number, number) -> number");
+        nat("time.diff(" + t + ", " + t + ") -> [number, number, number, number, number, number]");
+        nat("time.format(number | [number, string] | [number, string, string]) -> string");
 
         // ---- versions, identifiers, GraphQL, Rego itself
-        todo("semver.compare(string, string) -> number");
-        todo("semver.is_valid(any) -> boolean");
-        todo("uuid.parse(string) -> object[string: any]");
+        nat("semver.compare(string, string) -> number");
+        nat("semver.is_valid(any) -> boolean");
+        nat("uuid.parse(string) -> object[string: any]");
         todo("uuid.rfc4122(string) -> string", Flag.NONDETERMINISTIC);
         String gql = "string | object[any: any]";
         todo("graphql.is_valid(" + gql + ", " + gql + ") -> boolean");

@@ -47,6 +47,8 @@ public final class HostBuiltins {
         f.add(new HostFunction("io.jwt.decode_verify", 2, a -> Jwt.decodeVerify(a.get(0), a.get(1), nowNanos())));
         f.add(new HostFunction("io.jwt.encode_sign", 3, a -> Jwt.encodeSign(a.get(0), a.get(1), a.get(2))));
         f.add(new HostFunction("io.jwt.encode_sign_raw", 3, a -> Jwt.encodeSignRaw(a.get(0), a.get(1), a.get(2))));
+        f.add(HostFunction.replacing("providers.aws.sign_req", 3, "headers",
+                a -> AwsSigV4.signedHeaders(a.get(0), a.get(1), a.get(2))));
         return f;
     }
 

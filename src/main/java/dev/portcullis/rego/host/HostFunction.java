@@ -24,11 +24,28 @@ final class HostFunction implements OpaBuiltin.Builtin {
     private final String name;
     private final int arity;
     private final Body body;
+    /** When set, the body's value replaces this key in a copy of argument 1 (see {@link #replacing}). */
+    private final String replacedKey;
 
     HostFunction(String name, int arity, Body body) {
+        this(name, arity, body, null);
+    }
+
+    private HostFunction(String name, int arity, Body body, String replacedKey) {
         this.name = name;
         this.arity = arity;
         this.body = body;
+        this.replacedKey = replacedKey;
+    }
+
+    /**
+     * A builtin whose result is its first argument with {@code key} set to the body's value. The
+     * copy is made inside the policy's memory (Rego value dump and parse), so sets and other
+     * non-JSON values elsewhere in the argument survive, which a JSON round trip would turn
+     * into arrays.
+     */
+    static HostFunction replacing(String name, int arity, String key, Body body) {
+        return new HostFunction(name, arity, body, key);
     }
 
     @Override
@@ -46,7 +63,14 @@ final class HostFunction implements OpaBuiltin.Builtin {
             throw new IllegalArgumentException(name + " takes " + arity + " arguments, got " + args.size());
         }
         try {
-            return body.apply(args);
+            JsonNode v = body.apply(args);
+            if (replacedKey != null && v != null) {
+                if (!(args.get(0) instanceof com.fasterxml.jackson.databind.node.ObjectNode o)) {
+                    return null;
+                }
+                return o.deepCopy().set(replacedKey, v);
+            }
+            return v;
         } catch (BuiltinException e) {
             return null;
         }
@@ -61,8 +85,36 @@ final class HostFunction implements OpaBuiltin.Builtin {
                 throw new IllegalStateException(name + ": unreadable argument " + (i + 1), e);
             }
         }
-        JsonNode out = call(List.of(args));
-        return out == null ? 0 : wasm.writeResult(GoJson.write(out));
+        JsonNode out;
+        try {
+            out = body.apply(List.of(args));
+        } catch (BuiltinException e) {
+            return 0;
+        }
+        if (out == null) {
+            return 0;
+        }
+        if (replacedKey == null) {
+            return wasm.writeResult(GoJson.write(out));
+        }
+        int copy = parseValue(wasm, wasm.memory().readCString(wasm.exports().opaValueDump(addrs[0])));
+        int path = wasm.writeResult(GoJson.write(GoJson.NODES.arrayNode().add(replacedKey)));
+        int rc = wasm.exports().opaValueAddPath(copy, path, wasm.writeResult(GoJson.write(out)));
+        if (rc != 0) {
+            throw new IllegalStateException(name + ": cannot set " + replacedKey + " in the result (" + rc + ")");
+        }
+        return copy;
+    }
+
+    private int parseValue(OpaWasm wasm, String regoText) {
+        byte[] b = regoText.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int at = wasm.exports().opaMalloc(b.length);
+        wasm.memory().write(at, b);
+        int v = wasm.exports().opaValueParse(at, b.length);
+        if (v == 0) {
+            throw new IllegalStateException(name + ": the policy's value could not be copied");
+        }
+        return v;
     }
 
     @Override

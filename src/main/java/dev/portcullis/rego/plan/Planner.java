@@ -752,6 +752,12 @@ public final class Planner {
                 Literal.Expr plain = new Literal.Expr(e.pos(), e.negated(), e.term());
                 planLiterals(replaced, List.of(plain), 0, env, next);
             });
+        } else if (lit instanceof Literal.SomeIn s && !s.withs().isEmpty()) {
+            withInput(ctx, s.withs(), 0, ctx.input, env, replaced -> planLiterals(replaced,
+                    List.of(new Literal.SomeIn(s.pos(), s.key(), s.value(), s.collection())), 0, env, next));
+        } else if (lit instanceof Literal.Every ev && !ev.withs().isEmpty()) {
+            withInput(ctx, ev.withs(), 0, ctx.input, env, replaced -> planLiterals(replaced,
+                    List.of(new Literal.Every(ev.pos(), ev.key(), ev.value(), ev.collection(), ev.body())), 0, env, next));
         } else if (lit instanceof Literal.Expr e && !e.negated()) {
             planExpr(ctx, e.term(), env, next);
         } else if (lit instanceof Literal.Expr e) {

@@ -28,8 +28,25 @@ public sealed interface Literal {
     record SomeDecl(Position pos, List<Term.Var> vars) implements Literal {}
 
     /** {@code some v in coll} (key null) or {@code some k, v in coll}; k and v may be patterns. */
-    record SomeIn(Position pos, Term key, Term value, Term collection) implements Literal {}
+    record SomeIn(Position pos, Term key, Term value, Term collection, List<With> withs) implements Literal {
+        public SomeIn {
+            withs = List.copyOf(withs);
+        }
+
+        public SomeIn(Position pos, Term key, Term value, Term collection) {
+            this(pos, key, value, collection, List.of());
+        }
+    }
 
     /** {@code every v in coll { body }} (key null) or {@code every k, v in coll { body }}. */
-    record Every(Position pos, Term.Var key, Term.Var value, Term collection, Body body) implements Literal {}
+    record Every(Position pos, Term.Var key, Term.Var value, Term collection, Body body, List<With> withs)
+            implements Literal {
+        public Every {
+            withs = List.copyOf(withs);
+        }
+
+        public Every(Position pos, Term.Var key, Term.Var value, Term collection, Body body) {
+            this(pos, key, value, collection, body, List.of());
+        }
+    }
 }

@@ -298,7 +298,7 @@ public final class Parser {
             List<Rule.Else> elses = elses(body);
             return new Rule(start.pos(), kind, path, args == null ? List.of() : args, null, value, body, elses, keys);
         }
-        if (t.isWord("if")) {
+        if (t.isWord("if") && !keywordRef(t)) {
             p++;
             Body body = ifBody();
             if (kind == Rule.Kind.PARTIAL_OBJECT) {
@@ -391,7 +391,7 @@ public final class Parser {
         p++;
         Term value = expr(P_IN);
         Token after = peek();
-        if (after.isWord("if") || (after.is(Kind.LBRACE) && !after.nlBefore())) {
+        if (after.isWord("if") && !keywordRef(after) || (after.is(Kind.LBRACE) && !after.nlBefore())) {
             throw fail(after.pos(), "default rules cannot have a body");
         }
         return new Rule(kw.pos(), Rule.Kind.DEFAULT, path, args, null, value, null, List.of(), List.of());
@@ -400,7 +400,7 @@ public final class Parser {
     /** {@code if body} or nothing; a brace directly after the head is a v0-style body. */
     private Body optionalBody() {
         Token t = peek();
-        if (t.isWord("if")) {
+        if (t.isWord("if") && !keywordRef(t)) {
             p++;
             return ifBody();
         }
@@ -499,8 +499,14 @@ public final class Parser {
             lit = new Literal.Expr(t.pos(), false, topExpr(), withs());
         } else if (t.isWord("some")) {
             lit = someDecl();
+            if (lit instanceof Literal.SomeIn s && peek().isWord("with")) {
+                lit = new Literal.SomeIn(s.pos(), s.key(), s.value(), s.collection(), withs());
+            }
         } else if (t.isWord("every")) {
             lit = every();
+            if (lit instanceof Literal.Every e && peek().isWord("with")) {
+                lit = new Literal.Every(e.pos(), e.key(), e.value(), e.collection(), e.body(), withs());
+            }
         } else if (t.isWord("not")) {
             p++;
             Token n = peek();

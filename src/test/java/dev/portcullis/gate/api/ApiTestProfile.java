@@ -62,6 +62,7 @@ public class ApiTestProfile implements QuarkusTestProfile {
                 "portcullis.bundles.dir", DIR.toString(),
                 "portcullis.bundles.active.gate", "1",
                 "portcullis.bundles.poll-interval", "1s",
+                "portcullis.data.default-decision", "api/doc",
                 // api/slow is built to exceed the evaluation limit; its smoke run must not exceed the
                 // intake budget on a loaded machine, or the bundle under test is refused at startup
                 "portcullis.engine.smoke-timeout", "60s",
