@@ -72,6 +72,31 @@ public class HttpEdge {
 
     void routes(@Observes Router router) {
         router.route().order(ORDER_BEFORE_UPLOAD_LIMIT).handler(this::bodyLimit).failureHandler(this::bodyFailed);
+        // failures no route handled (a path Vert.x Web cannot parse, e.g. with a NUL byte, is a 400
+        // before any route runs): JSON instead of the router's empty default answer
+        for (int status : new int[] {400, 404, 405, 413, 500}) {
+            router.errorHandler(status, ctx -> unhandled(ctx, status));
+        }
+    }
+
+    private void unhandled(RoutingContext ctx, int status) {
+        HttpServerResponse resp = ctx.response();
+        if (resp.headWritten()) {
+            resp.close();
+            return;
+        }
+        ApiError e = switch (status) {
+            case 400 -> new ApiError(EdgeError.MALFORMED_REQUEST.code(), "the request path or query cannot be parsed");
+            case 404 -> new ApiError("not_found", "no resource at this path");
+            case 405 -> new ApiError("method_not_allowed", "this resource does not take that method");
+            case 413 -> new ApiError(EdgeError.REQUEST_TOO_LARGE.code(), EdgeError.REQUEST_TOO_LARGE.message(maxBody));
+            default -> new ApiError("internal_error", "internal error; see the server log");
+        };
+        try {
+            resp.setStatusCode(status).putHeader("Content-Type", "application/json").end(JSON.writeValueAsString(e));
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     private void bodyLimit(RoutingContext ctx) {
@@ -187,6 +212,14 @@ public class HttpEdge {
                                     "connectionHandler");
                             write(connHandler, "io.vertx.core.http.impl.HttpServerConnectionHandler",
                                     "invalidRequestHandler", handler);
+                            Object requests = read(connHandler, "io.vertx.core.http.impl.HttpServerConnectionHandler",
+                                    "requestHandler");
+                            if (requests instanceof Handler<?> h && !(requests instanceof UriCheck)) {
+                                @SuppressWarnings("unchecked")
+                                Handler<HttpServerRequest> next = (Handler<HttpServerRequest>) h;
+                                write(connHandler, "io.vertx.core.http.impl.HttpServerConnectionHandler",
+                                        "requestHandler", new UriCheck(next));
+                            }
                             n++;
                         }
                     }
@@ -196,6 +229,25 @@ public class HttpEdge {
             LOG.warnf("cannot reach the Vert.x HTTP server internals: %s", e.toString());
         }
         return n;
+    }
+
+    /**
+     * Quarkus's root handler answers a request target that {@link java.net.URI} cannot parse (a
+     * raw NUL, a space) with an empty 400 before any route runs; this runs the same check first
+     * and answers with JSON.
+     */
+    private record UriCheck(Handler<HttpServerRequest> next) implements Handler<HttpServerRequest> {
+        @Override
+        public void handle(HttpServerRequest req) {
+            try {
+                new java.net.URI(req.uri());
+            } catch (java.net.URISyntaxException e) {
+                req.response().putHeader("Connection", "close");
+                answer(req.response(), EdgeError.MALFORMED_REQUEST, 0).onComplete(x -> req.response().close());
+                return;
+            }
+            next.handle(req);
+        }
     }
 
     /** The values a lambda captured (its synthetic fields). */

@@ -121,6 +121,21 @@ class HostileInputTest {
                 .json().path("allow").asBoolean());
     }
 
+    @Test
+    @Order(0)
+    void theRecordHoldsExactlyTheBytesEvaluated() throws Exception {
+        // numbers as written (1.0 stays 1.0, 1e2 stays 1e2), escapes and whitespace untouched
+        String input = "{ \"amount\" : 1.0,\"n\":1e2 ,\"k\":-0,\"e\":2.5E-3,\n\"s\":\"\\u00e9\u00e9\\ud83d\\ude00\"}";
+        Reply r = send("POST", "/v1/decisions", "dev-client", "{\"policy\":\"h/decision\",\"input\":" + input + "}");
+        assertEquals(200, r.status, r.text);
+        assertFalse(r.json().path("allow").asBoolean(true), r.text);
+        JsonNode rec = send("GET", "/v1/decisions/" + r.json().path("decision_id").asText(), "dev-steward", null).json();
+        assertEquals(input, rec.path("input").asText(), rec.toString());
+        byte[] sent = input.getBytes(StandardCharsets.UTF_8);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(sent));
+        assertEquals(sha, rec.path("inputSha256").asText(), rec.toString());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
     @Order(1)

@@ -67,6 +67,9 @@ public class HostileProfile implements QuarkusTestProfile {
                 "portcullis.bundles.require-signature", "true",
                 "portcullis.bundles.public-key-pem.hostile", PublicKeys.toPem(RELEASE.getPublic()),
                 // a module whose start function never returns is abandoned after this long
-                "portcullis.engine.smoke-timeout", "8s"));
+                "portcullis.engine.smoke-timeout", "8s",
+                // evaluation time limits are not under test here; a loaded machine must not turn a
+                // data API call into a 500 timeout
+                "portcullis.engine.timeout", "5s"));
     }
 }
