@@ -3,8 +3,12 @@ package dev.portcullis.gate.access;
 import dev.portcullis.gate.api.Callers;
 import dev.portcullis.gate.api.DecisionsResource.DecisionResponse;
 import dev.portcullis.gate.decide.DecisionOutcome;
+import dev.portcullis.gate.decide.DecisionService;
+import dev.portcullis.gate.decide.InputRejectedException;
 import dev.portcullis.gate.decide.RequestParser;
 import dev.portcullis.gate.records.Body;
+import dev.portcullis.gate.records.RecordException;
+import dev.portcullis.gate.security.Caller;
 import dev.portcullis.gate.security.Allowed;
 import dev.portcullis.gate.security.Role;
 import jakarta.ws.rs.Consumes;
@@ -25,10 +29,12 @@ public class AccessResource {
 
     private final AccessService access;
     private final RequestParser parser;
+    private final DecisionService decisions;
 
-    AccessResource(AccessService access, RequestParser parser) {
+    AccessResource(AccessService access, RequestParser parser, DecisionService decisions) {
         this.access = access;
         this.parser = parser;
+        this.decisions = decisions;
     }
 
     @POST
@@ -36,7 +42,18 @@ public class AccessResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Allowed(Role.CLIENT)
     public Response decide(byte[] body, @Context ContainerRequestContext ctx) {
-        DecisionOutcome o = access.access(Callers.of(ctx), Body.parse(parser, body));
+        Caller caller = Callers.of(ctx);
+        DecisionOutcome o;
+        try {
+            o = access.access(caller, Body.parse(parser, body));
+        } catch (RecordException e) {
+            if (e.status() != 400) {
+                throw e;
+            }
+            // a refused access request is still a decision asked for: recorded as a deny, like /v1/decisions
+            o = decisions.rejectInput(caller, AccessService.REQUEST,
+                    new InputRejectedException(e.code(), e.status(), e.getMessage()));
+        }
         return Response.status(o.httpStatus()).entity(DecisionResponse.of(o)).build();
     }
 }

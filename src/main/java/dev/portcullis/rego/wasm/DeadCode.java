@@ -29,9 +29,13 @@ final class DeadCode {
         }
     }
 
-    /** Empties every defined function that the exports and the start function cannot reach. */
+    /**
+     * Empties every defined function that the exports, the start function and the element segments
+     * (the targets of {@code call_indirect}, taken as reachable since any indirect call might pick
+     * them) cannot reach.
+     */
     static void eliminate(WasmModule m) {
-        if (m.elementSection != null || m.code == null) {
+        if (m.code == null) {
             return;
         }
         int imported = m.importedFunctionCount();
@@ -51,6 +55,9 @@ final class DeadCode {
             reach.accept(m.start);
         }
         try {
+            if (m.elementSection != null) {
+                elementTargets(m.elementSection, reach);
+            }
             while (!work.isEmpty()) {
                 int f = work.pop();
                 if (f >= imported) {
@@ -65,6 +72,48 @@ final class DeadCode {
             if (!reached.get(imported + i)) {
                 code.set(i, EMPTY_BODY);
             }
+        }
+    }
+
+    /**
+     * Reports every function index listed by the element segments. Only the forms that list
+     * function indices (flags 0–3) are read; expression-based segments throw, so nothing is removed.
+     */
+    static void elementTargets(byte[] section, IntConsumer out) {
+        Reader r = new Reader(section);
+        long segments = r.u32();
+        for (long s = 0; s < segments; s++) {
+            long flags = r.u32();
+            if (flags > 3) {
+                throw new UnknownInstruction("element segment with expressions (flags " + flags + ")");
+            }
+            if (flags == 2) {
+                r.u32(); // table index
+            }
+            if (flags == 0 || flags == 2) {
+                constantOffset(r);
+            }
+            if (flags != 0 && r.u8() != 0x00) {
+                throw new UnknownInstruction("element kind other than funcref");
+            }
+            long n = r.u32();
+            for (long i = 0; i < n; i++) {
+                out.accept((int) r.u32());
+            }
+        }
+        if (r.pos != section.length) {
+            throw new UnknownInstruction("trailing bytes in the element section");
+        }
+    }
+
+    private static void constantOffset(Reader r) {
+        int op = r.u8();
+        if (op != 0x41 && op != 0x23) { // i32.const or global.get
+            throw new UnknownInstruction("element offset expression 0x" + Integer.toHexString(op));
+        }
+        r.u32();
+        if (r.u8() != 0x0B) {
+            throw new UnknownInstruction("element offset expression longer than one instruction");
         }
     }
 

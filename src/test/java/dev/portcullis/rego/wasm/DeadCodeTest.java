@@ -70,9 +70,27 @@ class DeadCodeTest {
     }
 
     @Test
-    void modulesWithElementSegmentsAreLeftAlone() {
+    void elementSegmentTargetsAreKeptWithWhatTheyCall() {
         WasmModule m = RuntimeModule.load().freshModel();
-        m.elementSection = new byte[] {0};
+        int imported = m.importedFunctionCount();
+        int target = m.findExport("pc_bi_count").index();
+        // one active segment: table 0 at i32.const 1, holding only the target
+        if (target < 0x80 || target >= 0x4000) {
+            throw new IllegalStateException("the test's two-byte LEB needs another index: " + target);
+        }
+        m.elementSection = new byte[] {1, 0, 0x41, 1, 0x0B, 1, (byte) (target & 0x7F | 0x80), (byte) (target >> 7)};
+        m.exports = List.of();
+        DeadCode.eliminate(m);
+        assertFalse(java.util.Arrays.equals(DeadCode.EMPTY_BODY, m.code.get(target - imported)),
+                "a call_indirect target must survive");
+        long kept = m.code.stream().filter(b -> !java.util.Arrays.equals(b, DeadCode.EMPTY_BODY)).count();
+        assertTrue(kept > 1 && kept < m.code.size(), "the target's callees are kept, the rest emptied: " + kept);
+    }
+
+    @Test
+    void modulesWithExpressionElementSegmentsAreLeftAlone() {
+        WasmModule m = RuntimeModule.load().freshModel();
+        m.elementSection = new byte[] {1, 4, 0x41, 1, 0x0B, 1, (byte) 0xD2, 0, 0x0B};
         List<byte[]> before = new ArrayList<>(m.code);
         m.exports = List.of();
         DeadCode.eliminate(m);
