@@ -237,34 +237,54 @@ public final class Lexer {
             }
             char e = src.charAt(i);
             advance();
-            switch (e) {
-                case '"' -> sb.append('"');
-                case '\\' -> sb.append('\\');
-                case '/' -> sb.append('/');
-                case 'b' -> sb.append('\b');
-                case 'f' -> sb.append('\f');
-                case 'n' -> sb.append('\n');
-                case 'r' -> sb.append('\r');
-                case 't' -> sb.append('\t');
-                case 'u' -> {
-                    if (i + 4 > src.length()) {
-                        throw error(escPos, "invalid \\u escape in string: expected 4 hex digits");
-                    }
-                    int cp = 0;
-                    for (int k = 0; k < 4; k++) {
-                        int h = Character.digit(src.charAt(i), 16);
-                        if (h < 0) {
-                            throw error(escPos, "invalid \\u escape in string: expected 4 hex digits");
-                        }
-                        cp = cp * 16 + h;
-                        advance();
-                    }
-                    // surrogate pairs arrive as two consecutive escapes; UTF-16 chars compose naturally
-                    sb.append((char) cp);
+            int simple = simpleEscape(e);
+            if (simple >= 0) {
+                sb.append((char) simple);
+            } else if (e == 'u') {
+                int cp = hex4(src, i);
+                if (cp < 0) {
+                    throw error(escPos, "invalid \\u escape in string: expected 4 hex digits");
                 }
-                default -> throw error(escPos, "invalid escape sequence \\" + e + " in string");
+                for (int k = 0; k < 4; k++) {
+                    advance();
+                }
+                // surrogate pairs arrive as two consecutive escapes; UTF-16 chars compose naturally
+                sb.append((char) cp);
+            } else {
+                throw error(escPos, "invalid escape sequence \\" + e + " in string");
             }
         }
+    }
+
+    /** The character a one-letter JSON escape ({@code \\n}, {@code \\"}, …) stands for, or -1. */
+    static int simpleEscape(char e) {
+        return switch (e) {
+            case '"' -> '"';
+            case '\\' -> '\\';
+            case '/' -> '/';
+            case 'b' -> '\b';
+            case 'f' -> '\f';
+            case 'n' -> '\n';
+            case 'r' -> '\r';
+            case 't' -> '\t';
+            default -> -1;
+        };
+    }
+
+    /** The value of the four hex digits at {@code src[at]}, or -1 unless all four are hex digits (no sign). */
+    static int hex4(String src, int at) {
+        if (at + 4 > src.length()) {
+            return -1;
+        }
+        int cp = 0;
+        for (int k = at; k < at + 4; k++) {
+            int h = Character.digit(src.charAt(k), 16);
+            if (h < 0) {
+                return -1;
+            }
+            cp = cp * 16 + h;
+        }
+        return cp;
     }
 
     private static boolean isDigit(char c) {

@@ -97,29 +97,20 @@ final class Template {
             throw error(pos, "unterminated template string");
         }
         char e = src.charAt(i + 1);
-        switch (e) {
-            case '"' -> sb.append('"');
-            case '\\' -> sb.append('\\');
-            case '/' -> sb.append('/');
-            case 'b' -> sb.append('\b');
-            case 'f' -> sb.append('\f');
-            case 'n' -> sb.append('\n');
-            case 'r' -> sb.append('\r');
-            case 't' -> sb.append('\t');
-            case 'u' -> {
-                if (i + 6 > src.length()) {
-                    throw error(pos, "invalid \\u escape in template string");
-                }
-                try {
-                    sb.append((char) Integer.parseInt(src.substring(i + 2, i + 6), 16));
-                } catch (NumberFormatException x) {
-                    throw error(pos, "invalid \\u escape in template string");
-                }
-                return i + 6;
-            }
-            default -> throw error(pos, "invalid escape sequence \\" + e + " in template string");
+        int simple = Lexer.simpleEscape(e);
+        if (simple >= 0) {
+            sb.append((char) simple);
+            return i + 2;
         }
-        return i + 2;
+        if (e != 'u') {
+            throw error(pos, "invalid escape sequence \\" + e + " in template string");
+        }
+        int cp = Lexer.hex4(src, i + 2);
+        if (cp < 0) {
+            throw error(pos, "invalid \\u escape in template string");
+        }
+        sb.append((char) cp);
+        return i + 6;
     }
 
     /** The position of {@code src[target]}, counting from {@code src[start]} at {@code pos}. */
